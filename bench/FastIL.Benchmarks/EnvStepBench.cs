@@ -1,0 +1,125 @@
+using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
+using FastIL.Envs;
+
+namespace FastIL.Benchmarks;
+
+/// <summary>
+/// One batched step (auto-reset next-step, time limit on, random discrete/continuous actions pre-drawn) per
+/// invocation, per env, kernel path and batch size.
+/// </summary>
+[MemoryDiagnoser]
+[Config(typeof(Cfg))]
+public class EnvStepBench
+{
+    private sealed class Cfg : ManualConfig
+    {
+        public Cfg()
+        {
+            AddJob(Job.ShortRun.WithId("short"));
+            AddColumn(new StepsPerSecondColumn());
+        }
+    }
+
+    private const int ActionSets = 8;
+    private VectorEnv _env = null!;
+    private int[][] _discrete = null!;
+    private float[][] _continuous = null!;
+    private int _k;
+
+    /// <summary>Env id.</summary>
+    [Params("CartPole-v1", "MountainCar-v0", "Acrobot-v1", "Pendulum-v1", "MountainCarContinuous-v0")]
+    public string Env { get; set; } = "CartPole-v1";
+
+    /// <summary>Kernel path.</summary>
+    [Params(SimdPath.Scalar, SimdPath.Vector256)]
+    public SimdPath Path { get; set; }
+
+    /// <summary>Lanes in the batch.</summary>
+    [Params(1024, 16384, 1 << 20)]
+    public int N { get; set; }
+
+    /// <summary>Threads stepping the batch.</summary>
+    [Params(1)]
+    public int Threads { get; set; } = 1;
+
+    /// <summary>Builds the batch and the action tables.</summary>
+    [GlobalSetup]
+    public void Setup()
+    {
+        _env = EnvRegistry.Create(Env, N, new EnvOptions { Path = Path, Threads = Threads });
+        _env.Reset(0);
+        var spec = _env.Spec;
+        _discrete = new int[ActionSets][];
+        _continuous = new float[ActionSets][];
+        for (int k = 0; k < ActionSets; k++)
+        {
+            _discrete[k] = new int[N];
+            _continuous[k] = new float[N];
+            for (int i = 0; i < N; i++)
+            {
+                double u = FastIL.Random.CounterRng.Uniform(1, (ulong)i, (ulong)k, 0);
+                _discrete[k][i] = spec.IsDiscrete ? (int)(u * spec.ActionCount) : 0;
+                _continuous[k][i] = (float)(spec.ActionLow + (spec.ActionHigh - spec.ActionLow) * u);
+            }
+        }
+    }
+
+    /// <summary>Releases worker threads.</summary>
+    [GlobalCleanup]
+    public void Cleanup() => _env.Dispose();
+
+    /// <summary>One step of all N lanes.</summary>
+    [Benchmark]
+    public void Step()
+    {
+        int k = _k++ & (ActionSets - 1);
+        if (_env.Spec.IsDiscrete) _env.Step(_discrete[k]);
+        else _env.Step(_continuous[k]);
+    }
+}
+
+/// <summary>CartPole-v1 at N = 16384 on one and two threads: the multi-core scaling figure.</summary>
+[MemoryDiagnoser]
+[Config(typeof(Cfg))]
+public class EnvThreadsBench
+{
+    private sealed class Cfg : ManualConfig
+    {
+        public Cfg()
+        {
+            AddJob(Job.ShortRun.WithId("short"));
+            AddColumn(new StepsPerSecondColumn());
+        }
+    }
+
+    private VectorEnv _env = null!;
+    private int[] _actions = null!;
+
+    /// <summary>Lanes.</summary>
+    [Params(16384, 1 << 20)]
+    public int N { get; set; }
+
+    /// <summary>Threads.</summary>
+    [Params(1, 2)]
+    public int Threads { get; set; }
+
+    /// <summary>Builds the batch.</summary>
+    [GlobalSetup]
+    public void Setup()
+    {
+        _env = EnvRegistry.Create("CartPole-v1", N, new EnvOptions { Path = SimdPath.Vector256, Threads = Threads });
+        _env.Reset(0);
+        _actions = new int[N];
+        for (int i = 0; i < N; i++) _actions[i] = (int)(FastIL.Random.CounterRng.Bits(3, (ulong)i, 0, 0) & 1);
+    }
+
+    /// <summary>Releases worker threads.</summary>
+    [GlobalCleanup]
+    public void Cleanup() => _env.Dispose();
+
+    /// <summary>One step of all N lanes.</summary>
+    [Benchmark]
+    public void Step() => _env.Step(_actions);
+}

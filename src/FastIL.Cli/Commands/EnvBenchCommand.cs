@@ -1,0 +1,119 @@
+using System.Diagnostics;
+using System.Runtime.Intrinsics;
+using System.Text.Json;
+using FastIL.Cli.Infrastructure;
+using FastIL.Envs;
+using FastIL.Random;
+
+namespace FastIL.Cli.Commands;
+
+/// <summary>
+/// <c>fastil env bench</c>: a quick wall-clock throughput check (env-steps/s per kernel path) with auto-reset and
+/// time limit on. The authoritative figures come from BenchmarkDotNet in bench/.
+/// </summary>
+internal static class EnvBenchCommand
+{
+    public const string Usage = "fastil env bench --env ID [--envs N] [--seconds S] [--threads T] [--path all|auto|scalar|vector256|vector512] [--precision float32|float64] [--json]";
+
+    private const int ActionSets = 16;
+
+    public static int Run(string[] args)
+    {
+        const string cmd = "env bench";
+        var p = new OptionParser(cmd, args, ["env", "envs", "seconds", "threads", "path", "precision"], ["json"]);
+        p.NoPositionals();
+        EnvSpec spec = CommonOptions.Env(p, cmd);
+        int n = p.GetInt("envs", 16384, 1, 1 << 26);
+        double seconds = p.GetDouble("seconds", 1.0, 0.01, 3600);
+        int threads = p.GetInt("threads", 1, 1, 1024);
+        Precision precision = CommonOptions.Precision(p);
+        string pathArg = p.GetChoice("path", "all", "all", "auto", "scalar", "vector256", "vector512");
+        bool json = p.Has("json");
+
+        var paths = new List<SimdPath>();
+        if (precision == Precision.Float64)
+        {
+            if (pathArg is "vector256" or "vector512") throw new CliException($"{cmd}: --path {pathArg} is float32-only; float64 runs the scalar path");
+            paths.Add(SimdPath.Scalar);
+        }
+        else if (pathArg == "all")
+        {
+            paths.Add(SimdPath.Scalar);
+            if (Vector256.IsHardwareAccelerated) paths.Add(SimdPath.Vector256);
+            if (Vector512.IsHardwareAccelerated) paths.Add(SimdPath.Vector512);
+        }
+        else paths.Add(CommonOptions.Path(pathArg));
+
+        var results = new List<(string Path, double StepsPerSecond, long Episodes)>();
+        foreach (var path in paths)
+        {
+            using VectorEnv env = EnvRegistry.Create(spec.Id, n, new EnvOptions { Precision = precision, Path = path, Threads = threads });
+            var (rate, episodes) = Measure(env, seconds);
+            results.Add((CommonOptions.Name(env.Path), rate, episodes));
+            if (!json) Console.WriteLine($"{spec.Id,-26} envs={n,-9} threads={threads} path={CommonOptions.Name(env.Path),-10} {rate / 1e6,10:F1} M env-steps/s  ({episodes} episodes ended)");
+        }
+        if (json)
+        {
+            Console.WriteLine(JsonText.Build(w =>
+            {
+                w.WriteStartObject();
+                w.WriteString("env", spec.Id);
+                w.WriteNumber("envs", n);
+                w.WriteNumber("threads", threads);
+                w.WriteString("precision", precision == Precision.Float64 ? "float64" : "float32");
+                w.WriteStartArray("results");
+                foreach (var r in results)
+                {
+                    w.WriteStartObject();
+                    w.WriteString("path", r.Path);
+                    w.WriteNumber("steps_per_second", Math.Round(r.StepsPerSecond));
+                    w.WriteNumber("episodes_completed", r.Episodes);
+                    w.WriteEndObject();
+                }
+                w.WriteEndArray();
+                w.WriteEndObject();
+            }));
+        }
+        return 0;
+    }
+
+    /// <summary>Steps with pre-drawn random actions (so no RNG is timed) until the time is up.</summary>
+    public static (double StepsPerSecond, long Episodes) Measure(VectorEnv env, double seconds)
+    {
+        int n = env.NumEnvs;
+        var spec = env.Spec;
+        var discrete = new int[ActionSets][];
+        var continuous = new float[ActionSets][];
+        for (int k = 0; k < ActionSets; k++)
+        {
+            discrete[k] = new int[n];
+            continuous[k] = new float[n];
+            for (int i = 0; i < n; i++)
+            {
+                double u = CounterRng.Uniform(12345, (ulong)i, (ulong)k, 99);
+                if (spec.IsDiscrete) discrete[k][i] = Math.Min(spec.ActionCount - 1, (int)(u * spec.ActionCount));
+                else continuous[k][i] = (float)(spec.ActionLow + (spec.ActionHigh - spec.ActionLow) * u);
+            }
+        }
+        env.Reset(0);
+        // Warm-up: lets tiered JIT settle on the optimized kernel.
+        var warm = Stopwatch.StartNew();
+        for (int s = 0; warm.Elapsed.TotalSeconds < Math.Min(0.3, seconds); s++) StepOnce(env, discrete, continuous, s);
+        env.Reset(0);
+        long steps = 0;
+        var sw = Stopwatch.StartNew();
+        while (sw.Elapsed.TotalSeconds < seconds)
+        {
+            for (int k = 0; k < 8; k++) StepOnce(env, discrete, continuous, (int)steps + k);
+            steps += 8;
+        }
+        double elapsed = sw.Elapsed.TotalSeconds;
+        return (steps * (double)n / elapsed, env.EpisodesCompleted);
+    }
+
+    private static void StepOnce(VectorEnv env, int[][] discrete, float[][] continuous, int s)
+    {
+        if (env.Spec.IsDiscrete) env.Step(discrete[s & (ActionSets - 1)]);
+        else env.Step(continuous[s & (ActionSets - 1)]);
+    }
+}

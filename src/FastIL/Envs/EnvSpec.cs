@@ -1,0 +1,51 @@
+namespace FastIL.Envs;
+
+/// <summary>
+/// What an env is from the outside, apart from its dynamics: id, spaces, time limit and reset distribution.
+/// </summary>
+public sealed class EnvSpec
+{
+    /// <summary>Gymnasium id, e.g. <c>CartPole-v1</c>.</summary>
+    public required string Id { get; init; }
+    /// <summary>Gymnasium's TimeLimit for the id.</summary>
+    public required int MaxEpisodeSteps { get; init; }
+    /// <summary>Names of the internal state variables (the CSV's state_i columns, in order).</summary>
+    public required string[] StateNames { get; init; }
+    /// <summary>Names of the observation components.</summary>
+    public required string[] ObservationNames { get; init; }
+    /// <summary>Lower bounds of the observation space.</summary>
+    public required float[] ObservationLow { get; init; }
+    /// <summary>Upper bounds of the observation space.</summary>
+    public required float[] ObservationHigh { get; init; }
+    /// <summary>Number of discrete actions, or 0 for a one-dimensional continuous action.</summary>
+    public required int ActionCount { get; init; }
+    /// <summary>Lower bound of the continuous action space (the env clips to it).</summary>
+    public float ActionLow { get; init; }
+    /// <summary>Upper bound of the continuous action space.</summary>
+    public float ActionHigh { get; init; }
+    /// <summary>Reset draws state variable j uniformly in [ResetLow[j], ResetHigh[j]) (equal bounds: a constant).</summary>
+    public required double[] ResetLow { get; init; }
+    /// <summary>Upper reset bounds.</summary>
+    public required double[] ResetHigh { get; init; }
+    /// <summary>Acrobot stores its reset state as float32.</summary>
+    public bool ResetRoundsToSingle { get; init; }
+
+    /// <summary>True for discrete action spaces.</summary>
+    public bool IsDiscrete => ActionCount > 0;
+    /// <summary>Number of internal state variables.</summary>
+    public int StateSize => StateNames.Length;
+    /// <summary>Number of observation components.</summary>
+    public int ObservationSize => ObservationNames.Length;
+
+    /// <summary>Writes the reset state of (seed, lane, episode) into <paramref name="state"/>.</summary>
+    public void SampleInitialState(ulong seed, long lane, long episode, Span<double> state)
+    {
+        ulong key = Random.CounterRng.Key(seed, (ulong)lane, (ulong)episode);
+        for (int j = 0; j < ResetLow.Length; j++)
+        {
+            double lo = ResetLow[j], hi = ResetHigh[j];
+            double v = lo == hi ? lo : lo + (hi - lo) * Random.CounterRng.UniformFromKey(key, (ulong)j);
+            state[j] = ResetRoundsToSingle ? (float)v : v;
+        }
+    }
+}

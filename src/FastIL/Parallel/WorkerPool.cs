@@ -1,0 +1,106 @@
+namespace FastIL.Parallel;
+
+/// <summary>A unit of work split into numbered chunks; <see cref="ExecuteChunk"/> may run on any thread.</summary>
+public interface IChunkJob
+{
+    /// <summary>Runs chunk <paramref name="chunk"/>. Chunks of one job must be independent.</summary>
+    void ExecuteChunk(int chunk);
+}
+
+/// <summary>
+/// A small fixed pool of threads that run the chunks of one job at a time, the calling thread included.
+/// Allocation-free per run (unlike <c>Parallel.For</c>), so stepping a batch stays at 0 bytes.
+/// Which thread runs which chunk varies; callers make results independent of that.
+/// </summary>
+public sealed class WorkerPool : IDisposable
+{
+    private readonly Thread[] _threads;
+    private readonly ManualResetEventSlim[] _start;
+    private readonly ManualResetEventSlim _done = new(false);
+    private IChunkJob? _job;
+    private int _nextChunk;
+    private int _chunkCount;
+    private int _running;
+    private volatile bool _disposed;
+    private Exception? _error;
+
+    /// <summary>Creates a pool that runs jobs on <paramref name="threads"/> threads in all (the caller plus threads − 1 workers).</summary>
+    public WorkerPool(int threads)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
+        Threads = threads;
+        _threads = new Thread[threads - 1];
+        _start = new ManualResetEventSlim[threads - 1];
+        for (int w = 0; w < _threads.Length; w++)
+        {
+            _start[w] = new ManualResetEventSlim(false);
+            int index = w;
+            _threads[w] = new Thread(() => WorkerLoop(index)) { IsBackground = true, Name = $"fastil-worker-{w}" };
+            _threads[w].Start();
+        }
+    }
+
+    /// <summary>Threads that run a job, the caller included.</summary>
+    public int Threads { get; }
+
+    /// <summary>Runs all chunks of <paramref name="job"/> and returns when every chunk is done.</summary>
+    public void Run(IChunkJob job, int chunkCount)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_threads.Length == 0 || chunkCount <= 1)
+        {
+            for (int c = 0; c < chunkCount; c++) job.ExecuteChunk(c);
+            return;
+        }
+        _job = job;
+        _chunkCount = chunkCount;
+        _nextChunk = 0;
+        _error = null;
+        _running = _threads.Length;
+        _done.Reset();
+        for (int w = 0; w < _start.Length; w++) _start[w].Set();
+        Work();
+        _done.Wait();
+        _job = null;
+        if (_error is { } e) throw new AggregateException("A worker failed while running a job.", e);
+    }
+
+    private void Work()
+    {
+        IChunkJob job = _job!;
+        try
+        {
+            int c;
+            while ((c = Interlocked.Increment(ref _nextChunk) - 1) < _chunkCount) job.ExecuteChunk(c);
+        }
+        catch (Exception e)
+        {
+            Interlocked.CompareExchange(ref _error, e, null);
+            // Let the other threads drain quickly.
+            Volatile.Write(ref _nextChunk, int.MaxValue / 2);
+        }
+    }
+
+    private void WorkerLoop(int index)
+    {
+        while (true)
+        {
+            _start[index].Wait();
+            _start[index].Reset();
+            if (_disposed) return;
+            Work();
+            if (Interlocked.Decrement(ref _running) == 0) _done.Set();
+        }
+    }
+
+    /// <summary>Stops the worker threads.</summary>
+    public void Dispose()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        foreach (var s in _start) s.Set();
+        foreach (var t in _threads) t.Join();
+        foreach (var s in _start) s.Dispose();
+        _done.Dispose();
+    }
+}

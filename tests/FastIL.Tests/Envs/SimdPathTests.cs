@@ -1,0 +1,107 @@
+using System.Runtime.Intrinsics;
+using FastIL.Envs;
+using FastIL.Kernels.MathKernels;
+using Xunit;
+
+namespace FastIL.Tests.Envs;
+
+/// <summary>The Vector256 and Vector512 paths against the scalar reference: bit-identical, by design.</summary>
+public class SimdPathTests
+{
+    private static (float[][] Obs, double[] Rewards, bool[] Term, bool[] Trunc, long Episodes) Roll(string envId, SimdPath path, int n, int steps, AutoResetMode mode)
+    {
+        using var env = EnvRegistry.Create(envId, n, new EnvOptions { Path = path, AutoReset = mode });
+        env.Reset(42);
+        var spec = env.Spec;
+        var ia = new int[n];
+        var fa = new float[n];
+        var rewardSum = new double[n];
+        var r = new double[n];
+        for (int s = 0; s < steps; s++)
+        {
+            for (int i = 0; i < n; i++)
+            {
+                double u = FastIL.Random.CounterRng.Uniform(7, (ulong)i, (ulong)s, 0);
+                // Out-of-range continuous actions too, to exercise the clipping.
+                if (spec.IsDiscrete) ia[i] = (int)(u * spec.ActionCount);
+                else fa[i] = (float)(3 * spec.ActionLow + (3 * spec.ActionHigh - 3 * spec.ActionLow) * u);
+            }
+            if (spec.IsDiscrete) env.Step(ia); else env.Step(fa);
+            env.CopyRewards(r);
+            for (int i = 0; i < n; i++) rewardSum[i] += r[i];
+        }
+        var obs = Enumerable.Range(0, spec.ObservationSize).Select(j => env.Observation(j).ToArray()).ToArray();
+        return (obs, rewardSum, env.Terminated.ToArray(), env.Truncated.ToArray(), env.EpisodesCompleted);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestData.Envs), MemberType = typeof(TestData))]
+    public void VectorPaths_AreBitIdenticalToScalar_OverEpisodesWithResets(string envId)
+    {
+        // 67 lanes: eight Vector512 blocks, one spare Vector256 block and a scalar tail of 3.
+        const int n = 67, steps = 600;
+        var scalar = Roll(envId, SimdPath.Scalar, n, steps, AutoResetMode.NextStep);
+        Assert.True(scalar.Episodes > 0, "the rollout should cross episode boundaries");
+        foreach (var path in new[] { SimdPath.Vector256, SimdPath.Vector512 })
+        {
+            var v = Roll(envId, path, n, steps, AutoResetMode.NextStep);
+            for (int j = 0; j < scalar.Obs.Length; j++) Assert.Equal(scalar.Obs[j], v.Obs[j]);
+            Assert.Equal(scalar.Rewards, v.Rewards);
+            Assert.Equal(scalar.Term, v.Term);
+            Assert.Equal(scalar.Trunc, v.Trunc);
+            Assert.Equal(scalar.Episodes, v.Episodes);
+        }
+    }
+
+    [Fact]
+    public void FastSinCos_Vector256AndVector512_MatchScalarBitForBit()
+    {
+        var xs = new float[4096];
+        for (int i = 0; i < xs.Length; i++) xs[i] = (float)((FastIL.Random.CounterRng.Uniform(1, 0, (ulong)i, 0) - 0.5) * Math.Pow(10, i % 6));
+        xs[0] = 0; xs[1] = -0f; xs[2] = float.NaN; xs[3] = float.PositiveInfinity; xs[4] = MathF.PI / 4; xs[5] = 1e5f;
+        for (int i = 0; i + 16 <= xs.Length; i += 16)
+        {
+            FastSinCos.SinCos(Vector256.Create(xs.AsSpan(i, 8)), out var s8, out var c8);
+            FastSinCos.SinCos(Vector512.Create(xs.AsSpan(i, 16)), out var s16, out var c16);
+            for (int k = 0; k < 16; k++)
+            {
+                FastSinCos.SinCos(xs[i + k], out float s, out float c);
+                if (k < 8)
+                {
+                    AssertSameBits(s, s8[k]);
+                    AssertSameBits(c, c8[k]);
+                }
+                AssertSameBits(s, s16[k]);
+                AssertSameBits(c, c16[k]);
+            }
+        }
+    }
+
+    // NaN sign and payload bits carry no meaning (x86 makes a negative default NaN); everything else must match exactly.
+    private static void AssertSameBits(float expected, float actual)
+    {
+        if (float.IsNaN(expected)) Assert.True(float.IsNaN(actual));
+        else Assert.Equal(BitConverter.SingleToInt32Bits(expected), BitConverter.SingleToInt32Bits(actual));
+    }
+
+    [Fact]
+    public void FastSinCos_IsWithinTwoUlpOfCorrectlyRounded_ForModerateArguments()
+    {
+        for (int i = 0; i < 200_000; i++)
+        {
+            float x = (float)((FastIL.Random.CounterRng.Uniform(3, 0, (ulong)i, 0) - 0.5) * 2 * (i % 2 == 0 ? 10 : 1e5));
+            FastSinCos.SinCos(x, out float s, out float c);
+            float es = (float)Math.Sin(x), ec = (float)Math.Cos(x);
+            // Error measured in ulps of the result, with an absolute floor near zero crossings.
+            Assert.True(Math.Abs(s - es) <= Math.Max(2 * MathF.BitIncrement(MathF.Abs(es)) - 2 * MathF.Abs(es), 1e-7f * MathF.Max(1, MathF.Abs(x) / 1e3f)), $"sin({x:R}) = {s:R}, expected {es:R}");
+            Assert.True(Math.Abs(c - ec) <= Math.Max(2 * MathF.BitIncrement(MathF.Abs(ec)) - 2 * MathF.Abs(ec), 1e-7f * MathF.Max(1, MathF.Abs(x) / 1e3f)), $"cos({x:R}) = {c:R}, expected {ec:R}");
+        }
+    }
+
+    [Fact]
+    public void ForcingVectorPathsInFloat64_IsAClearError()
+    {
+        var e = Assert.Throws<ArgumentException>(() => EnvRegistry.Create("CartPole-v1", 8, new EnvOptions { Precision = Precision.Float64, Path = SimdPath.Vector256 }));
+        Assert.Contains("float32-only", e.Message);
+    }
+}
