@@ -27,7 +27,11 @@ public readonly struct AcrobotDynamics : IEnvDynamics
     public static int ObservationSize => 6;
 
     /// <summary>Time derivative of the state under a constant torque (Gymnasium's <c>_dsdt</c>, book version).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    /// <remarks>
+    /// Not inlined on purpose: four inlined copies exhaust the JIT's inlining budget for <see cref="Step{TV}"/>, after
+    /// which every lane operation becomes a call. As its own method everything inside is inlined.
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static void Derivatives<TV>(TV th1, TV th2, TV dth1, TV dth2, TV torque, out TV dd1, out TV dd2) where TV : struct, IReal<TV>
     {
         // Constants folded exactly as Python evaluates them left to right.
@@ -84,7 +88,7 @@ public readonly struct AcrobotDynamics : IEnvDynamics
     /// Gymnasium's <c>wrap(x, −π, π)</c>: subtract 2π while x &gt; π, then add 2π while x &lt; −π. Lanes that make no
     /// progress (infinite or huge values) stop instead of looping forever.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static TV Wrap<TV>(TV x) where TV : struct, IReal<TV>
     {
         TV pi = TV.Const(Math.PI), diff = TV.Const(2 * Math.PI);

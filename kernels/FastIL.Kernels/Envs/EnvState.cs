@@ -63,6 +63,7 @@ public interface IEnvDynamics
 public static class Dyn
 {
     /// <summary><c>min(max(x, lo), hi)</c> as NumPy's clip, written with compares so every lane type rounds alike.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public static TV Clip<TV>(TV x, TV lo, TV hi) where TV : struct, IReal<TV>
         => TV.Select(TV.GreaterThan(x, hi), hi, TV.Select(TV.LessThan(x, lo), lo, x));
 }

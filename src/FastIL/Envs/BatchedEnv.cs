@@ -87,7 +87,7 @@ public sealed class BatchedEnv<TDyn, T> : VectorEnv, IChunkJob
         object s = path switch
         {
             SimdPath.Vector512 => new EnvStepper<TDyn, V512F32, F32, float>(),
-            SimdPath.Vector256 => new EnvStepper<TDyn, V256F32, F32, float>(),
+            SimdPath.Vector256 => new EnvStepper<TDyn, V256x2F32, F32, float>(),
             _ => new EnvStepper<TDyn, F32, F32, float>(),
         };
         return (IEnvStepper<T>)s;

@@ -38,6 +38,9 @@ public sealed class WorkerPool : IDisposable
             _threads[w] = new Thread(() => WorkerLoop(index)) { IsBackground = true, Name = $"fastil-worker-{w}" };
             _threads[w].Start();
         }
+        // ManualResetEventSlim allocates its lock object the first time a waiter blocks; a timed wait on the unset
+        // event does that now, so that no later Run allocates.
+        _done.Wait(1);
     }
 
     /// <summary>Threads that run a job, the caller included.</summary>

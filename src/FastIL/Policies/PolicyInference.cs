@@ -1,0 +1,151 @@
+using System.Numerics.Tensors;
+using FastIL.Random;
+
+namespace FastIL.Policies;
+
+/// <summary>
+/// Batched float32 inference of a <see cref="LinearPolicy"/> over SoA columns: standardize, feature map and
+/// logits with SIMD (TensorPrimitives) column by column, then the action per lane. Scratch buffers are sized
+/// once for a batch capacity; calls allocate nothing. Call <see cref="Refresh"/> after the policy's parameters change.
+/// </summary>
+public sealed class PolicyInference
+{
+    private readonly LinearPolicy _policy;
+    private readonly float[][] _z, _phi, _logits;
+    private readonly float[] _w, _b, _scale, _shift, _tmp;
+    private readonly int _capacity;
+
+    /// <summary>Prepares inference of <paramref name="policy"/> for batches of up to <paramref name="capacity"/> rows.</summary>
+    public PolicyInference(LinearPolicy policy, int capacity)
+    {
+        _policy = policy;
+        _capacity = capacity;
+        _z = Alloc(policy.InputDim, capacity);
+        _phi = policy.Features.Kind == FeatureKind.Identity ? _z : Alloc(policy.FeatureDim, capacity);
+        _logits = Alloc(policy.Rows, capacity);
+        _w = new float[policy.Weights.Length];
+        _b = new float[policy.Rows];
+        _scale = new float[policy.InputDim];
+        _shift = new float[policy.InputDim];
+        _tmp = new float[capacity];
+        Refresh();
+    }
+
+    private static float[][] Alloc(int cols, int n)
+    {
+        var a = new float[cols][];
+        for (int j = 0; j < cols; j++) a[j] = new float[n];
+        return a;
+    }
+
+    /// <summary>The policy evaluated.</summary>
+    public LinearPolicy Policy => _policy;
+
+    /// <summary>Re-reads the policy's parameters (after a fit).</summary>
+    public void Refresh()
+    {
+        for (int i = 0; i < _w.Length; i++) _w[i] = (float)_policy.Weights[i];
+        for (int r = 0; r < _b.Length; r++) _b[r] = (float)_policy.Bias[r];
+        for (int j = 0; j < _scale.Length; j++)
+        {
+            double s = _policy.Standardize ? 1.0 / _policy.Std[j] : 1.0;
+            _scale[j] = (float)s;
+            _shift[j] = _policy.Standardize ? (float)(-_policy.Mean[j] * s) : 0f;
+        }
+    }
+
+    /// <summary>Computes the logits (or the continuous output in row 0) of every row of <paramref name="obs"/>.</summary>
+    public void ComputeLogits<TSrc>(TSrc obs) where TSrc : IColumnSource
+    {
+        int n = obs.RowCount;
+        if (n > _capacity) throw new ArgumentException($"batch of {n} rows exceeds the inference capacity {_capacity}");
+        for (int j = 0; j < _policy.InputDim; j++)
+        {
+            Span<float> z = _z[j].AsSpan(0, n);
+            TensorPrimitives.Multiply(obs.Column(j), _scale[j], z);
+            TensorPrimitives.Add(z, _shift[j], z);
+        }
+        if (_policy.Features.Kind != FeatureKind.Identity) _policy.Features.Apply<float>(_z, _phi, 0, n);
+        int f = _policy.FeatureDim;
+        for (int r = 0; r < _policy.Rows; r++)
+        {
+            Span<float> l = _logits[r].AsSpan(0, n);
+            l.Fill(_b[r]);
+            for (int k = 0; k < f; k++) TensorPrimitives.MultiplyAdd(_phi[k].AsSpan(0, n), _w[r * f + k], l, l);
+        }
+    }
+
+    /// <summary>Logit row r (or the continuous output for r = 0) from the last <see cref="ComputeLogits"/>.</summary>
+    public ReadOnlySpan<float> Logits(int r, int n) => _logits[r].AsSpan(0, n);
+
+    /// <summary>Greedy discrete actions (argmax; ties to the lower action).</summary>
+    public void Act<TSrc>(TSrc obs, Span<int> actions) where TSrc : IColumnSource
+    {
+        ComputeLogits(obs);
+        int n = obs.RowCount;
+        if (_policy.Kind == PolicyKind.Logistic)
+        {
+            ReadOnlySpan<float> l = _logits[0].AsSpan(0, n);
+            for (int i = 0; i < n; i++) actions[i] = l[i] > 0 ? 1 : 0;
+        }
+        else if (_policy.Kind == PolicyKind.Softmax)
+        {
+            actions[..n].Clear();
+            Span<float> best = _tmp.AsSpan(0, n);
+            _logits[0].AsSpan(0, n).CopyTo(best);
+            for (int r = 1; r < _policy.Rows; r++)
+            {
+                ReadOnlySpan<float> l = _logits[r].AsSpan(0, n);
+                for (int i = 0; i < n; i++)
+                    if (l[i] > best[i]) { best[i] = l[i]; actions[i] = r; }
+            }
+        }
+        else throw new InvalidOperationException("a linear policy outputs continuous actions: use Act(obs, Span<float>)");
+    }
+
+    /// <summary>Continuous actions of a linear policy (the env clips them to its bounds).</summary>
+    public void Act<TSrc>(TSrc obs, Span<float> actions) where TSrc : IColumnSource
+    {
+        if (_policy.Kind != PolicyKind.Linear) throw new InvalidOperationException("a discrete policy outputs int actions");
+        ComputeLogits(obs);
+        _logits[0].AsSpan(0, obs.RowCount).CopyTo(actions);
+    }
+
+    /// <summary>
+    /// Actions sampled from the policy's distribution; lane i's draw depends only on (seed, firstLane + i, counter),
+    /// so sampling is reproducible whatever the batching.
+    /// </summary>
+    public void Sample<TSrc>(TSrc obs, Span<int> actions, ulong seed, ulong counter, long firstLane = 0) where TSrc : IColumnSource
+    {
+        ComputeLogits(obs);
+        int n = obs.RowCount;
+        Span<float> p = stackalloc float[Math.Max(2, _policy.Rows)];
+        for (int i = 0; i < n; i++)
+        {
+            RowProbabilities(i, p);
+            double u = CounterRng.Uniform(seed, (ulong)(firstLane + i), counter, 7);
+            int a = 0;
+            double acc = p[0];
+            while (a < p.Length - 1 && u >= acc) acc += p[++a];
+            actions[i] = a;
+        }
+    }
+
+    /// <summary>Action probabilities of row i after <see cref="ComputeLogits"/> (stable: the row maximum is subtracted).</summary>
+    public void RowProbabilities(int i, Span<float> probs)
+    {
+        if (_policy.Kind == PolicyKind.Logistic)
+        {
+            float z = _logits[0][i];
+            float p1 = z >= 0 ? 1f / (1f + MathF.Exp(-z)) : MathF.Exp(z) / (1f + MathF.Exp(z));
+            probs[0] = 1f - p1; probs[1] = p1;
+            return;
+        }
+        if (_policy.Kind == PolicyKind.Linear) throw new InvalidOperationException("a linear policy has no action probabilities");
+        float m = float.NegativeInfinity;
+        for (int r = 0; r < _policy.Rows; r++) m = MathF.Max(m, _logits[r][i]);
+        float s = 0;
+        for (int r = 0; r < _policy.Rows; r++) { probs[r] = MathF.Exp(_logits[r][i] - m); s += probs[r]; }
+        for (int r = 0; r < _policy.Rows; r++) probs[r] /= s;
+    }
+}
