@@ -12,6 +12,8 @@ public static class Program
         "commands:",
         "  " + EnvReplayCommand.Usage,
         "  " + EnvBenchCommand.Usage,
+        "  " + FitCommand.Usage,
+        "  " + PredictCommand.Usage,
         "",
         "envs: " + FastIL.Envs.EnvRegistry.IdList);
 
@@ -42,6 +44,8 @@ public static class Program
         {
             ("env", "replay") => EnvReplayCommand.Run(rest),
             ("env", "bench") => EnvBenchCommand.Run(rest),
+            ("fit", _) => FitCommand.Run(args[1..]),
+            ("predict", _) => PredictCommand.Run(args[1..]),
             ("env", var sub) => throw new CliException($"unknown command 'env {sub}'; expected 'env replay' or 'env bench'"),
             _ => throw new CliException($"unknown command '{args[0]}'; run 'fastil --help'"),
         };

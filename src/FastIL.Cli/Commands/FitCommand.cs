@@ -1,0 +1,125 @@
+using System.Diagnostics;
+using System.Text.Json;
+using FastIL.Cli.Infrastructure;
+using FastIL.Learning;
+using FastIL.Policies;
+
+namespace FastIL.Cli.Commands;
+
+/// <summary><c>fastil fit</c>: behavioural cloning from a CSV of logged (state, action) rows.</summary>
+internal static class FitCommand
+{
+    public const string Usage = "fastil fit --data F.csv --label COLUMN [--features-columns a,b,...] [--weight-column W] [--policy auto|logistic|softmax|linear] [--l2 λ | --C C] [--ent-weight E] [--features identity|poly2|rff:D[:BW]] [--seed S] [--standardize] [--threads T] --output policy.json [--json]";
+
+    public static int Run(string[] args)
+    {
+        const string cmd = "fit";
+        var p = new OptionParser(cmd, args, ["data", "label", "features-columns", "weight-column", "policy", "l2", "C", "ent-weight", "features", "seed", "threads", "output"], ["standardize", "json"]);
+        p.NoPositionals();
+        string dataPath = p.Require("data"), label = p.Require("label"), output = p.Require("output");
+        string policyArg = p.GetChoice("policy", "auto", "auto", "logistic", "softmax", "linear");
+        if (p.Has("l2") && p.Has("C")) throw new CliException($"{cmd}: give --l2 or --C, not both");
+        double entWeight = p.GetDouble("ent-weight", 0, 0, 1e6);
+        int threads = p.GetInt("threads", 1, 1, 256);
+        ulong seed = p.GetULong("seed", 0);
+
+        CsvTable t = CsvTable.Read(dataPath);
+        if (t.Rows.Count == 0) throw new CliException($"{dataPath}: no data rows after the header", 1);
+        int labelCol = t.IndexOf(label);
+        if (labelCol < 0) throw new CliException($"{dataPath}:1: no column '{label}' (columns: {string.Join(", ", t.Header)})", 1);
+        int weightCol = -1;
+        if (p.Get("weight-column") is { } wc && (weightCol = t.IndexOf(wc)) < 0) throw new CliException($"{dataPath}:1: no column '{wc}' for --weight-column", 1);
+        string[] inputs = p.Get("features-columns") is { } fc
+            ? fc.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+            : t.Header.Where((h, i) => i != labelCol && i != weightCol).ToArray();
+        if (inputs.Length == 0) throw new CliException($"{cmd}: no input columns");
+        int[] inputCols = inputs.Select(c => t.IndexOf(c) is var i && i >= 0 ? i : throw new CliException($"{dataPath}:1: no column '{c}' (columns: {string.Join(", ", t.Header)})", 1)).ToArray();
+
+        // Labels: integers 0..K-1 for discrete policies, any finite number for linear.
+        var labels = new double[t.Rows.Count];
+        for (int r = 0; r < labels.Length; r++) labels[r] = t.Number(r, labelCol);
+        bool integral = labels.All(v => v == Math.Floor(v));
+        PolicyKind kind;
+        int k = 0;
+        if (policyArg == "linear") kind = PolicyKind.Linear;
+        else
+        {
+            for (int r = 0; r < labels.Length; r++)
+            {
+                double v = labels[r];
+                if (v != Math.Floor(v) || v < 0 || v > 1e6)
+                    throw new CliException($"{dataPath}:{t.LineNumbers[r]}: column '{label}': a {(policyArg == "auto" ? "discrete" : policyArg)} policy needs integer labels 0..K-1; got '{t.Rows[r][labelCol]}'{(integral ? "" : " (use --policy linear for continuous targets)")}", 1);
+            }
+            k = (int)labels.Max() + 1;
+            kind = policyArg switch { "logistic" => PolicyKind.Logistic, "softmax" => PolicyKind.Softmax, _ => k <= 2 ? PolicyKind.Logistic : PolicyKind.Softmax };
+            if (kind == PolicyKind.Logistic && k > 2)
+            {
+                int r = Array.FindIndex(labels, v => v > 1);
+                throw new CliException($"{dataPath}:{t.LineNumbers[r]}: column '{label}': a logistic policy takes labels 0 or 1; got '{t.Rows[r][labelCol]}' (use --policy softmax)", 1);
+            }
+            if (kind == PolicyKind.Logistic) k = 2;
+            if (labels.Distinct().Count() < 2) throw new CliException($"{dataPath}: column '{label}' holds one class only ({labels[0]}); a classifier needs at least two", 1);
+        }
+
+        var data = new Dataset(inputs.Length, kind == PolicyKind.Linear, t.Rows.Count);
+        var row = new float[inputs.Length];
+        for (int r = 0; r < t.Rows.Count; r++)
+        {
+            for (int j = 0; j < inputCols.Length; j++)
+            {
+                double v = t.Number(r, inputCols[j]);
+                if (Math.Abs(v) > float.MaxValue) throw new CliException($"{dataPath}:{t.LineNumbers[r]}: column '{inputs[j]}': {v} does not fit in float32", 1);
+                row[j] = (float)v;
+            }
+            float w = 1f;
+            if (weightCol >= 0 && !((w = (float)t.Number(r, weightCol)) >= 0))
+                throw new CliException($"{dataPath}:{t.LineNumbers[r]}: column '{t.Header[weightCol]}': weights must be ≥ 0", 1);
+            data.AppendRow(row, labels[r], w);
+        }
+
+        FeatureMap map;
+        try { map = FeatureMap.Parse(p.Get("features") ?? "identity", inputs.Length, seed); }
+        catch (FormatException e) { throw new CliException($"{cmd}: --{e.Message}"); }
+        double l2 = p.Has("C") ? 1.0 / (p.GetDouble("C", 1, 1e-300) * data.Count) : p.GetDouble("l2", 0, 0);
+        var policy = new LinearPolicy(kind, k, map, inputs, p.Has("standardize"));
+        using var trainer = new Trainer(new TrainerOptions { L2 = l2, EntropyWeight = entWeight, Threads = threads });
+        var sw = Stopwatch.StartNew();
+        FitResult fit;
+        try { fit = trainer.Fit(data, policy, warmStart: false); }
+        catch (Exception e) when (e is ArithmeticException or ArgumentException) { throw new CliException($"{cmd}: {e.Message}", 1); }
+        double seconds = sw.Elapsed.TotalSeconds;
+
+        AtomicFile.Write(output, w => w.Write(PolicyJson.ToJson(policy)));
+        if (p.Has("json"))
+        {
+            Console.WriteLine(JsonText.Build(w =>
+            {
+                w.WriteStartObject();
+                w.WriteString("policy", KindName(kind));
+                w.WriteNumber("rows", data.Count);
+                w.WriteNumber("l2", l2);
+                w.WriteNumber("objective", fit.Objective);
+                w.WriteNumber("iterations", fit.Iterations);
+                w.WriteNumber("gradient_norm", fit.GradientNorm);
+                w.WriteBoolean("converged", fit.Converged);
+                if (kind == PolicyKind.Linear) w.WriteNumber("mse", fit.MeanSquaredError);
+                else w.WriteNumber("accuracy", fit.Accuracy);
+                w.WriteStartArray("weights");
+                for (int r = 0; r < policy.Rows; r++) PolicyJson.WriteArray(w, null, policy.Weights.AsSpan(r * policy.FeatureDim, policy.FeatureDim));
+                w.WriteEndArray();
+                PolicyJson.WriteArray(w, "bias", policy.Bias);
+                w.WriteNumber("fit_seconds", seconds);
+                w.WriteString("output", output);
+                w.WriteEndObject();
+            }));
+        }
+        else
+        {
+            string quality = kind == PolicyKind.Linear ? $"mse {fit.MeanSquaredError:G6}" : $"accuracy {fit.Accuracy:P2}";
+            Console.WriteLine($"fitted {KindName(kind)} policy on {data.Count} rows × {inputs.Length} inputs ({map}): objective {fit.Objective:G10}, {quality}, {fit.Iterations} iterations, |grad| {fit.GradientNorm:G3}{(fit.Converged ? "" : " (NOT converged)")}, {seconds * 1e3:F1} ms -> {output}");
+        }
+        return fit.Converged ? 0 : 3;
+    }
+
+    internal static string KindName(PolicyKind k) => k.ToString().ToLowerInvariant();
+}

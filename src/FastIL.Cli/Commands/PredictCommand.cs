@@ -1,0 +1,61 @@
+using System.Globalization;
+using FastIL.Cli.Infrastructure;
+using FastIL.Policies;
+
+namespace FastIL.Cli.Commands;
+
+/// <summary><c>fastil predict</c>: applies a saved policy to the rows of a CSV.</summary>
+internal static class PredictCommand
+{
+    public const string Usage = "fastil predict --policy policy.json --data F.csv [--output G.csv]";
+
+    public static int Run(string[] args)
+    {
+        const string cmd = "predict";
+        var p = new OptionParser(cmd, args, ["policy", "data", "output"], []);
+        p.NoPositionals();
+        string policyPath = p.Require("policy"), dataPath = p.Require("data");
+        LinearPolicy policy;
+        try { policy = PolicyJson.Load(policyPath); }
+        catch (FormatException e) { throw new CliException(e.Message, 1); }
+        CsvTable t = CsvTable.Read(dataPath);
+        int n = t.Rows.Count;
+        var cols = new float[policy.InputDim][];
+        for (int j = 0; j < policy.InputDim; j++)
+        {
+            int c = t.IndexOf(policy.InputNames[j]);
+            if (c < 0) throw new CliException($"{dataPath}:1: no column '{policy.InputNames[j]}', an input of {policyPath}", 1);
+            cols[j] = new float[n];
+            for (int r = 0; r < n; r++) cols[j][r] = (float)t.Number(r, c);
+        }
+        var inference = new PolicyInference(policy, Math.Max(1, n));
+        var src = new ArrayColumns(cols, n);
+        var header = new List<string>(t.Header);
+        var lines = new List<string>(n + 1);
+        if (policy.Kind == PolicyKind.Linear)
+        {
+            var a = new float[n];
+            inference.Act(src, a);
+            header.Add("prediction");
+            lines.Add(string.Join(',', header));
+            for (int r = 0; r < n; r++) lines.Add(string.Join(',', t.Rows[r]) + "," + AtomicFile.Format(a[r]));
+        }
+        else
+        {
+            var a = new int[n];
+            inference.Act(src, a);
+            header.Add("action");
+            for (int c = 0; c < policy.NumActions; c++) header.Add("p_" + c.ToString(CultureInfo.InvariantCulture));
+            lines.Add(string.Join(',', header));
+            var probs = new float[policy.NumActions];
+            for (int r = 0; r < n; r++)
+            {
+                inference.RowProbabilities(r, probs);
+                lines.Add(string.Join(',', t.Rows[r]) + "," + a[r].ToString(CultureInfo.InvariantCulture) + "," + string.Join(',', probs.Select(v => AtomicFile.Format(v))));
+            }
+        }
+        if (p.Get("output") is { } output) AtomicFile.Write(output, w => { foreach (var l in lines) w.WriteLine(l); });
+        else foreach (var l in lines) Console.WriteLine(l);
+        return 0;
+    }
+}

@@ -1,0 +1,40 @@
+namespace FastIL.Learning;
+
+/// <summary>How the parameters are found.</summary>
+public enum Solver
+{
+    /// <summary>Cholesky for linear policies, L-BFGS otherwise.</summary>
+    Auto,
+    /// <summary>Full-batch limited-memory BFGS with an Armijo backtracking line search (deterministic).</summary>
+    Lbfgs,
+    /// <summary>Closed-form ridge regression by Cholesky (linear policies only).</summary>
+    Cholesky,
+}
+
+/// <summary>Options of <see cref="Trainer"/>.</summary>
+public sealed record TrainerOptions
+{
+    /// <summary>λ in (λ/2)·‖W‖² (biases are not penalized). scikit-learn's C corresponds to λ = 1/(C·n).</summary>
+    public double L2 { get; init; }
+    /// <summary>Entropy bonus weight (imitation's <c>ent_weight</c>): the objective subtracts ent_weight · mean entropy.</summary>
+    public double EntropyWeight { get; init; }
+    /// <summary>Solver (default: Cholesky for linear policies, L-BFGS otherwise).</summary>
+    public Solver Solver { get; init; } = Solver.Auto;
+    /// <summary>Stop when the Euclidean norm of the objective's gradient is at most this.</summary>
+    public double GradientTolerance { get; init; } = 1e-7;
+    /// <summary>Iteration limit of L-BFGS.</summary>
+    public int MaxIterations { get; init; } = 2000;
+    /// <summary>Pairs kept by L-BFGS.</summary>
+    public int LbfgsMemory { get; init; } = 10;
+    /// <summary>Threads for the gradient passes (results are identical for any count).</summary>
+    public int Threads { get; init; } = 1;
+}
+
+/// <summary>The outcome of one fit.</summary>
+/// <param name="Objective">Final objective (mean loss + (λ/2)‖W‖² − ent_weight·mean entropy).</param>
+/// <param name="Iterations">Solver iterations (Cholesky: 1).</param>
+/// <param name="GradientNorm">Euclidean norm of the objective's gradient at the solution.</param>
+/// <param name="Converged">Whether the gradient tolerance was met.</param>
+/// <param name="Accuracy">Training accuracy of the greedy action (discrete policies; NaN otherwise).</param>
+/// <param name="MeanSquaredError">Training mean squared error (linear policies; NaN otherwise).</param>
+public readonly record struct FitResult(double Objective, int Iterations, double GradientNorm, bool Converged, double Accuracy, double MeanSquaredError);

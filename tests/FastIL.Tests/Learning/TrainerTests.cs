@@ -1,0 +1,141 @@
+using FastIL.Learning;
+using FastIL.Policies;
+using Xunit;
+
+namespace FastIL.Tests.Learning;
+
+public class TrainerTests
+{
+    public static IEnumerable<object[]> Cases() =>
+    [
+        [PolicyKind.Logistic, 2, "identity", false, 0.0, 0.01],
+        [PolicyKind.Softmax, 3, "identity", true, 0.0, 0.01],
+        [PolicyKind.Softmax, 4, "poly2", false, 0.05, 0.001],
+        [PolicyKind.Logistic, 2, "rff:16:1.5", true, 0.1, 0.0],
+        [PolicyKind.Linear, 0, "poly2", true, 0.0, 0.02],
+    ];
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void AnalyticGradient_MatchesCentralFiniteDifferences(PolicyKind kind, int classes, string features, bool weighted, double ent, double l2)
+    {
+        var data = TestDatasets.Synthetic(300, 3, classes, 11, weighted);
+        var policy = TestDatasets.Policy(kind, 3, classes, features);
+        for (int i = 0; i < policy.Weights.Length; i++) policy.Weights[i] = Math.Sin(i + 1) * 0.3;
+        for (int r = 0; r < policy.Bias.Length; r++) policy.Bias[r] = 0.1 * r - 0.05;
+        using var trainer = new Trainer(new TrainerOptions { L2 = l2, EntropyWeight = ent });
+        var g = new double[policy.ParameterCount];
+        trainer.Objective(data, policy, g);
+        var scratch = new double[policy.ParameterCount];
+        for (int k = 0; k < policy.ParameterCount; k++)
+        {
+            ref double param = ref k < policy.Weights.Length ? ref policy.Weights[k] : ref policy.Bias[k - policy.Weights.Length];
+            double h = 1e-6, orig = param;
+            param = orig + h; double fp = trainer.Objective(data, policy, scratch);
+            param = orig - h; double fm = trainer.Objective(data, policy, scratch);
+            param = orig;
+            double fd = (fp - fm) / (2 * h);
+            Assert.True(Math.Abs(fd - g[k]) <= 1e-6 * Math.Max(1, Math.Abs(fd)), $"parameter {k}: analytic {g[k]}, finite difference {fd}");
+        }
+    }
+
+    [Theory]
+    [InlineData(1.0)]
+    [InlineData(100.0)]
+    public void Iris_Softmax_MatchesAnIndependentNewtonSolution(double c)
+    {
+        var data = TestDatasets.Iris();
+        double lambda = 1.0 / (c * data.Count); // scikit-learn's LogisticRegression(C=c), multinomial
+        var policy = TestDatasets.Policy(PolicyKind.Softmax, 4, 3);
+        using var trainer = new Trainer(new TrainerOptions { L2 = lambda });
+        var fit = trainer.Fit(data, policy);
+        Assert.True(fit.Converged);
+        Assert.True(fit.GradientNorm < 1e-6, $"gradient norm {fit.GradientNorm}");
+        double reference = NewtonReference.Softmax(data, 3, lambda);
+        Assert.True(Math.Abs(fit.Objective - reference) <= 1e-7 * Math.Abs(reference), $"FastIL {fit.Objective:R} vs Newton {reference:R}");
+        Assert.True(fit.Accuracy > 0.95);
+    }
+
+    [Fact]
+    public void Iris_Logistic_VersicolorVsVirginica_MatchesNewton()
+    {
+        var data = TestDatasets.Iris(keep: l => l > 0, relabel: l => l - 1);
+        double lambda = 1.0 / data.Count;
+        var policy = TestDatasets.Policy(PolicyKind.Logistic, 4, 2);
+        using var trainer = new Trainer(new TrainerOptions { L2 = lambda });
+        var fit = trainer.Fit(data, policy);
+        Assert.True(fit.GradientNorm < 1e-6);
+        double reference = NewtonReference.Softmax(data, 2, lambda, logistic: true);
+        Assert.True(Math.Abs(fit.Objective - reference) <= 1e-7 * Math.Abs(reference), $"FastIL {fit.Objective:R} vs Newton {reference:R}");
+    }
+
+    [Fact]
+    public void Ridge_Cholesky_AgreesWithLbfgs()
+    {
+        var data = TestDatasets.Synthetic(2000, 3, 0, 3, weighted: true);
+        var a = TestDatasets.Policy(PolicyKind.Linear, 3, 0, "poly2", standardize: true);
+        var b = a.Clone();
+        using var chol = new Trainer(new TrainerOptions { L2 = 0.01, Solver = Solver.Cholesky });
+        using var lbfgs = new Trainer(new TrainerOptions { L2 = 0.01, Solver = Solver.Lbfgs, GradientTolerance = 1e-10 });
+        var fa = chol.Fit(data, a);
+        var fb = lbfgs.Fit(data, b);
+        Assert.True(fa.GradientNorm < 1e-9, $"{fa.GradientNorm}");
+        Assert.True(Math.Abs(fa.Objective - fb.Objective) <= 1e-10 * fa.Objective);
+        for (int i = 0; i < a.Weights.Length; i++) Assert.True(Math.Abs(a.Weights[i] - b.Weights[i]) < 1e-6);
+        Assert.True(fa.MeanSquaredError < 0.2);
+    }
+
+    [Fact]
+    public void Fit_IsBitIdentical_ForOneAndTwoThreads()
+    {
+        var data = TestDatasets.Synthetic(20_000, 4, 3, 8); // five gradient blocks
+        var p1 = TestDatasets.Policy(PolicyKind.Softmax, 4, 3, "poly2", standardize: true);
+        var p2 = p1.Clone();
+        using var t1 = new Trainer(new TrainerOptions { L2 = 1e-4, Threads = 1 });
+        using var t2 = new Trainer(new TrainerOptions { L2 = 1e-4, Threads = 2 });
+        var f1 = t1.Fit(data, p1);
+        var f2 = t2.Fit(data, p2);
+        Assert.Equal(f1.Objective, f2.Objective);
+        Assert.Equal(f1.Iterations, f2.Iterations);
+        Assert.Equal(p1.Weights, p2.Weights);
+        Assert.Equal(p1.Bias, p2.Bias);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void SecondFitOfTheSameShape_AllocatesZeroBytes(int threads)
+    {
+        var data = TestDatasets.Synthetic(10_000, 4, 2, 1);
+        var policy = TestDatasets.Policy(PolicyKind.Logistic, 4, 2, "poly2", standardize: true);
+        using var trainer = new Trainer(new TrainerOptions { L2 = 1e-3, Threads = threads });
+        trainer.Fit(data, policy, warmStart: false);
+        trainer.Fit(data, policy, warmStart: false);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var fit = trainer.Fit(data, policy, warmStart: false);
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.True(fit.Converged);
+    }
+
+    [Fact]
+    public void WarmStart_FromTheOptimum_NeedsNoIterations()
+    {
+        var data = TestDatasets.Synthetic(3000, 3, 2, 4);
+        var policy = TestDatasets.Policy(PolicyKind.Logistic, 3, 2);
+        using var trainer = new Trainer(new TrainerOptions { L2 = 1e-3 });
+        var first = trainer.Fit(data, policy);
+        var again = trainer.Fit(data, policy, warmStart: true);
+        Assert.True(first.Iterations > 3);
+        Assert.Equal(0, again.Iterations);
+    }
+
+    [Fact]
+    public void BadInputs_AreClearErrors()
+    {
+        var data = TestDatasets.Synthetic(10, 3, 3, 1);
+        using var trainer = new Trainer();
+        Assert.Contains("outside [0, 1]", Assert.Throws<ArgumentException>(() => trainer.Fit(data, TestDatasets.Policy(PolicyKind.Logistic, 3, 2))).Message);
+        Assert.Contains("expects 4", Assert.Throws<ArgumentException>(() => trainer.Fit(data, TestDatasets.Policy(PolicyKind.Softmax, 4, 3))).Message);
+        Assert.Contains("empty", Assert.Throws<ArgumentException>(() => trainer.Fit(new Dataset(3, false), TestDatasets.Policy(PolicyKind.Softmax, 3, 3))).Message);
+    }
+}
