@@ -6,7 +6,7 @@ namespace FastIL.Envs;
 /// Create one with <see cref="EnvRegistry.Create"/>. Not thread-safe: one caller at a time (it may use
 /// several threads internally).
 /// </summary>
-public abstract class VectorEnv : IDisposable
+public abstract class VectorEnv : IDisposable, FastIL.Policies.IColumnSource
 {
     private protected VectorEnv(EnvSpec spec, int numEnvs, EnvOptions options)
     {
@@ -47,6 +47,10 @@ public abstract class VectorEnv : IDisposable
 
     /// <summary>Observation component <paramref name="j"/> of every lane (float32, as Gymnasium returns).</summary>
     public abstract ReadOnlySpan<float> Observation(int j);
+    /// <summary>Lanes, as a column source of observations.</summary>
+    int FastIL.Policies.IColumnSource.RowCount => NumEnvs;
+    /// <summary>Observation column j, as a column source.</summary>
+    ReadOnlySpan<float> FastIL.Policies.IColumnSource.Column(int j) => Observation(j);
     /// <summary>Final observation component j of lanes that ended in the last step (same-step mode only).</summary>
     public abstract ReadOnlySpan<float> FinalObservation(int j);
     /// <summary>Whether each lane's last step terminated its episode.</summary>

@@ -1,0 +1,166 @@
+using System.Globalization;
+using System.Text.Json;
+using FastIL.Algorithms;
+using FastIL.Cli.Infrastructure;
+using FastIL.Envs;
+using FastIL.Experts;
+using FastIL.Policies;
+
+namespace FastIL.Cli.Commands;
+
+/// <summary><c>fastil dagger</c> and <c>fastil bc</c>: one imitation run with a live progress line and a final table.</summary>
+internal static class ImitationCommand
+{
+    public const string DaggerUsage = "fastil dagger [--env ID] [--iterations N] [--rollouts M] [--horizon H] [--beta indicator|exp:P|linear:R] [--mixing step|trajectory] [--policy logistic|softmax|linear] [--features identity|poly2|rff:D[:BW]] [--standardize|--no-standardize] [--l2 λ] [--ent-weight E] [--eval-episodes E] [--select best|last] [--expert builtin|teacher.json] [--seed S] [--threads T] [--out results.json] [--save-policy p.json] [--json] [--quiet]";
+    public const string BcUsage = "fastil bc [--env ID] [--demos M] [same options as dagger, without --iterations/--beta/--mixing]";
+
+    private static readonly string[] Common = ["env", "horizon", "policy", "features", "l2", "ent-weight", "eval-episodes", "expert", "seed", "threads", "out", "save-policy"];
+    private static readonly string[] Flags = ["standardize", "no-standardize", "json", "quiet"];
+
+    public static int Run(string[] args, Algorithm algorithm)
+    {
+        string cmd = algorithm == Algorithm.Dagger ? "dagger" : "bc";
+        string[] own = algorithm == Algorithm.Dagger ? ["iterations", "rollouts", "beta", "mixing", "select"] : ["demos"];
+        var p = new OptionParser(cmd, args, [.. Common, .. own], Flags);
+        p.NoPositionals();
+        string envId = p.Get("env") ?? "CartPole-v1";
+        EnvSpec spec = EnvRegistry.Find(envId) ?? throw new CliException($"{cmd}: unknown env '{envId}'; expected one of: {EnvRegistry.IdList}");
+        var d = ImitationConfig.For(spec.Id);
+        if (p.Has("standardize") && p.Has("no-standardize")) throw new CliException($"{cmd}: give --standardize or --no-standardize, not both");
+
+        PolicyKind? kind = p.Get("policy") is null ? d.Policy : p.GetChoice("policy", "", "logistic", "softmax", "linear") switch
+        {
+            "logistic" => PolicyKind.Logistic, "softmax" => PolicyKind.Softmax, _ => PolicyKind.Linear,
+        };
+        BetaSchedule beta;
+        try { beta = p.Get("beta") is { } b ? BetaSchedule.Parse(b) : d.Beta; }
+        catch (FormatException e) { throw new CliException($"{cmd}: --{e.Message}"); }
+        string features = p.Get("features") ?? d.Features;
+        try { FeatureMap.Parse(features, spec.ObservationSize, 0); }
+        catch (FormatException e) { throw new CliException($"{cmd}: --{e.Message}"); }
+
+        var config = d with
+        {
+            Algorithm = algorithm,
+            Iterations = algorithm == Algorithm.BC ? 1 : p.GetInt("iterations", d.Iterations, 1, 100_000),
+            Rollouts = algorithm == Algorithm.BC ? p.GetInt("demos", d.Rollouts * d.Iterations, 1, 10_000_000) : p.GetInt("rollouts", d.Rollouts, 1, 10_000_000),
+            Horizon = p.Has("horizon") ? p.GetInt("horizon", 0, 1, 10_000_000) : d.Horizon,
+            Beta = beta,
+            Mixing = p.GetChoice("mixing", "step", "step", "trajectory") == "step" ? Mixing.PerStep : Mixing.PerTrajectory,
+            Policy = kind,
+            Features = features,
+            Standardize = p.Has("standardize") || (!p.Has("no-standardize") && d.Standardize),
+            L2 = p.GetDouble("l2", d.L2, 0, 1e12),
+            EntropyWeight = p.GetDouble("ent-weight", d.EntropyWeight, 0, 1e6),
+            EvalEpisodes = p.GetInt("eval-episodes", d.EvalEpisodes, 1, 10_000_000),
+            Seed = p.GetULong("seed", d.Seed),
+            Threads = p.GetInt("threads", d.Threads, 1, 1024),
+            SelectBest = p.GetChoice("select", "best", "best", "last") == "best",
+        };
+        IExpert? expert = null;
+        if (p.Get("expert") is { } ex && ex != "builtin")
+        {
+            LinearPolicy teacher;
+            try { teacher = PolicyJson.Load(ex); }
+            catch (FormatException e) { throw new CliException(e.Message, 1); }
+            if (teacher.InputDim != spec.ObservationSize) throw new CliException($"{ex}: the teacher takes {teacher.InputDim} inputs; {spec.Id} observations have {spec.ObservationSize}", 1);
+            expert = new PolicyExpert(teacher, Math.Max(config.Rollouts, config.EvalEpisodes), $"teacher {Path.GetFileName(ex)}");
+        }
+
+        bool quiet = p.Has("quiet") || p.Has("json");
+        if (!quiet) Console.Error.WriteLine($"{cmd} {spec.Id}: {config.Iterations} iteration(s) × {config.Rollouts} trajectories, β {config.Beta}, {(config.Policy?.ToString() ?? "auto").ToLowerInvariant()} policy on {config.Features}{(config.Standardize ? " (standardized)" : "")}, λ {config.L2:G3}, {config.EvalEpisodes} eval episodes, seed {config.Seed}");
+        RunResult result;
+        try
+        {
+            result = ImitationRunner.Run(config, expert, quiet ? null : r => Console.Error.WriteLine(ProgressLine(r, config.Iterations)));
+        }
+        catch (ArgumentException e) { throw new CliException($"{cmd}: {e.Message}"); }
+        catch (ArithmeticException e) { throw new CliException($"{cmd}: {e.Message}", 1); }
+
+        if (p.Get("out") is { } outPath) AtomicFile.Write(outPath, w => w.Write(ResultJson(result, indented: true)));
+        if (p.Get("save-policy") is { } policyPath) AtomicFile.Write(policyPath, w => w.Write(PolicyJson.ToJson(result.Policy)));
+        if (p.Has("json")) Console.WriteLine(ResultJson(result, indented: false));
+        else PrintTable(result);
+        return 0;
+    }
+
+    private static string ProgressLine(IterationResult r, int total)
+        => $"  iter {r.Iteration}/{total}  β {r.Beta:F2}  data {r.DatasetSize,8}  return {r.Eval.ReturnMean,8:F1} ± {r.Eval.ReturnStd,-6:F1} (min {r.Eval.ReturnMin:F1})  ε {r.Eval.Disagreement:F4}  rollout {Ms(r.RolloutSeconds)}  fit {Ms(r.FitSeconds)} ({r.Fit.Iterations} it)  eval {Ms(r.EvalSeconds)}";
+
+    private static string Ms(double s) => s < 1 ? $"{s * 1e3:F1} ms" : $"{s:F2} s";
+
+    private static void PrintTable(RunResult r)
+    {
+        Console.WriteLine($"{"iter",4} {"beta",5} {"dataset",9} {"return",9} {"std",7} {"min",8} {"epsilon",8} {"rollout",10} {"fit",10} {"eval",10}");
+        foreach (var it in r.Iterations)
+            Console.WriteLine($"{it.Iteration,4} {it.Beta,5:F2} {it.DatasetSize,9} {it.Eval.ReturnMean,9:F1} {it.Eval.ReturnStd,7:F1} {it.Eval.ReturnMin,8:F1} {it.Eval.Disagreement,8:F4} {Ms(it.RolloutSeconds),10} {Ms(it.FitSeconds),10} {Ms(it.EvalSeconds),10}");
+        Console.WriteLine($"final (iteration {r.SelectedIteration}, {r.Final.Episodes} held-out episodes): return {r.Final.ReturnMean:F1} ± {r.Final.ReturnStd:F1} (min {r.Final.ReturnMin:F1}, max {r.Final.ReturnMax:F1}), ε {r.Final.Disagreement:F4}; expert {r.Expert.ReturnMean:F1} (min {r.Expert.ReturnMin:F1})");
+        Console.WriteLine($"wall {Ms(r.WallSeconds)}, {r.EnvSteps} env steps ({r.EnvSteps / r.WallSeconds / 1e6:F1} M/s)");
+    }
+
+    /// <summary>The result document of <c>--out</c> and <c>--json</c>.</summary>
+    internal static string ResultJson(RunResult r, bool indented) => JsonText.Build(w =>
+    {
+        var c = r.Config;
+        w.WriteStartObject();
+        w.WriteString("env", c.Env);
+        w.WriteString("algorithm", c.Algorithm == Algorithm.BC ? "bc" : "dagger");
+        w.WriteNumber("seed", c.Seed);
+        w.WriteStartObject("config");
+        w.WriteNumber("iterations", c.Iterations);
+        w.WriteNumber("rollouts", c.Rollouts);
+        if (c.Horizon is { } h) w.WriteNumber("horizon", h); else w.WriteNull("horizon");
+        w.WriteString("beta", c.Beta.ToString());
+        w.WriteString("mixing", c.Mixing == Mixing.PerStep ? "step" : "trajectory");
+        w.WriteString("policy", r.Policy.Kind.ToString().ToLowerInvariant());
+        w.WriteString("features", c.Features);
+        w.WriteBoolean("standardize", c.Standardize);
+        w.WriteNumber("l2", c.L2);
+        w.WriteNumber("ent_weight", c.EntropyWeight);
+        w.WriteNumber("eval_episodes", c.EvalEpisodes);
+        w.WriteNumber("threads", c.Threads);
+        w.WriteString("select", c.SelectBest ? "best" : "last");
+        w.WriteString("expert", r.ExpertName);
+        w.WriteEndObject();
+        w.WriteNumber("expert_return_mean", r.Expert.ReturnMean);
+        w.WriteNumber("expert_return_min", r.Expert.ReturnMin);
+        w.WriteNumber("wall_seconds", r.WallSeconds);
+        w.WriteNumber("env_steps", r.EnvSteps);
+        w.WriteNumber("selected_iteration", r.SelectedIteration);
+        w.WriteStartObject("final");
+        WriteEval(w, r.Final);
+        w.WriteEndObject();
+        w.WriteStartArray("iterations");
+        foreach (var it in r.Iterations)
+        {
+            w.WriteStartObject();
+            w.WriteNumber("iteration", it.Iteration);
+            w.WriteNumber("beta", it.Beta);
+            w.WriteNumber("dataset_size", it.DatasetSize);
+            w.WriteNumber("rollout_steps", it.RolloutSteps);
+            WriteEval(w, it.Eval);
+            w.WriteNumber("fit_objective", it.Fit.Objective);
+            w.WriteNumber("fit_iterations", it.Fit.Iterations);
+            w.WriteNumber("fit_gradient_norm", it.Fit.GradientNorm);
+            if (!double.IsNaN(it.Fit.Accuracy)) w.WriteNumber("train_accuracy", it.Fit.Accuracy);
+            if (!double.IsNaN(it.Fit.MeanSquaredError)) w.WriteNumber("train_mse", it.Fit.MeanSquaredError);
+            w.WriteNumber("rollout_seconds", it.RolloutSeconds);
+            w.WriteNumber("fit_seconds", it.FitSeconds);
+            w.WriteNumber("eval_seconds", it.EvalSeconds);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        w.WriteEndObject();
+    }, indented);
+
+    private static void WriteEval(Utf8JsonWriter w, EvaluationResult e)
+    {
+        w.WriteNumber("eval_return_mean", e.ReturnMean);
+        w.WriteNumber("eval_return_std", e.ReturnStd);
+        w.WriteNumber("eval_return_min", e.ReturnMin);
+        w.WriteNumber("eval_return_max", e.ReturnMax);
+        w.WriteNumber("eval_length_mean", e.LengthMean);
+        if (double.IsNaN(e.Disagreement)) w.WriteNull("disagreement"); else w.WriteNumber("disagreement", e.Disagreement);
+        w.WriteNumber("eval_episodes", e.Episodes);
+    }
+}

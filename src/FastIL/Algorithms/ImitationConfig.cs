@@ -1,0 +1,72 @@
+using FastIL.Policies;
+
+namespace FastIL.Algorithms;
+
+/// <summary>Which imitation algorithm runs.</summary>
+public enum Algorithm
+{
+    /// <summary>DAgger (Ross, Gordon &amp; Bagnell 2011).</summary>
+    Dagger,
+    /// <summary>Behavioural cloning: one round of expert demonstrations, one fit.</summary>
+    BC,
+}
+
+/// <summary>How DAgger mixes expert and policy with probability β.</summary>
+public enum Mixing
+{
+    /// <summary>Each lane, each step, acts with the expert with probability β (as the imitation library does).</summary>
+    PerStep,
+    /// <summary>Each trajectory is driven entirely by the expert with probability β.</summary>
+    PerTrajectory,
+}
+
+/// <summary>
+/// One BC or DAgger run. <see cref="For"/> gives per-env defaults: the smallest budget that reliably reaches the
+/// expert's level (a sweep multiplies it by thousands of runs).
+/// </summary>
+public sealed record ImitationConfig
+{
+    /// <summary>Algorithm.</summary>
+    public Algorithm Algorithm { get; init; } = Algorithm.Dagger;
+    /// <summary>Gymnasium env id.</summary>
+    public required string Env { get; init; }
+    /// <summary>DAgger iterations (BC: 1).</summary>
+    public int Iterations { get; init; } = 5;
+    /// <summary>Trajectories per iteration (BC: expert demonstrations), run as lanes of one batch.</summary>
+    public int Rollouts { get; init; } = 4;
+    /// <summary>Trajectory horizon (null: the env's time limit).</summary>
+    public int? Horizon { get; init; }
+    /// <summary>β schedule.</summary>
+    public BetaSchedule Beta { get; init; } = BetaSchedule.Indicator;
+    /// <summary>Expert/policy mixing.</summary>
+    public Mixing Mixing { get; init; } = Mixing.PerStep;
+    /// <summary>Policy output layer (null: logistic for two actions, softmax for more, linear for continuous).</summary>
+    public PolicyKind? Policy { get; init; }
+    /// <summary>Feature map text (identity, poly2, rff:D[:BW]).</summary>
+    public string Features { get; init; } = "identity";
+    /// <summary>Standardize inputs by the aggregate data's mean and standard deviation.</summary>
+    public bool Standardize { get; init; }
+    /// <summary>λ of the (λ/2)‖W‖² penalty.</summary>
+    public double L2 { get; init; } = 1e-3;
+    /// <summary>Entropy bonus weight.</summary>
+    public double EntropyWeight { get; init; }
+    /// <summary>Evaluation episodes (per iteration and for the final figure).</summary>
+    public int EvalEpisodes { get; init; } = 1000;
+    /// <summary>Seed of everything random in the run.</summary>
+    public ulong Seed { get; init; }
+    /// <summary>Threads (env stepping and gradient passes); results do not depend on it.</summary>
+    public int Threads { get; init; } = 1;
+    /// <summary>Keep the iterate with the best evaluation return (the paper's choice), else the last.</summary>
+    public bool SelectBest { get; init; } = true;
+
+    /// <summary>Per-env defaults (see the README's table for what they reach).</summary>
+    public static ImitationConfig For(string envId) => envId switch
+    {
+        "CartPole-v1" => new() { Env = envId, Iterations = 4, Rollouts = 4, Policy = PolicyKind.Logistic, L2 = 1e-4 },
+        "MountainCar-v0" => new() { Env = envId, Iterations = 6, Rollouts = 16, Policy = PolicyKind.Softmax, Standardize = true, L2 = 1e-8 },
+        "Acrobot-v1" => new() { Env = envId, Iterations = 5, Rollouts = 8, Policy = PolicyKind.Softmax, Standardize = true, L2 = 1e-4 },
+        "Pendulum-v1" => new() { Env = envId, Iterations = 6, Rollouts = 16, Policy = PolicyKind.Linear, Features = "rff:128:1", Standardize = true, L2 = 1e-6 },
+        "MountainCarContinuous-v0" => new() { Env = envId, Iterations = 6, Rollouts = 8, Policy = PolicyKind.Linear, Features = "rff:128:1", Standardize = true, L2 = 1e-6 },
+        _ => new() { Env = envId },
+    };
+}

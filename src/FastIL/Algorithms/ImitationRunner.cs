@@ -1,0 +1,169 @@
+using System.Diagnostics;
+using FastIL.Envs;
+using FastIL.Experts;
+using FastIL.Learning;
+using FastIL.Policies;
+using FastIL.Random;
+
+namespace FastIL.Algorithms;
+
+/// <summary>
+/// Runs BC and DAgger. Each iteration rolls out all its trajectories at once as lanes of one batch (mixing expert
+/// and policy with probability β per lane per step, or per trajectory), labels every visited state with the
+/// expert's action, appends them to one aggregate <see cref="Dataset"/> and refits the policy warm-started.
+/// Everything random derives from the config's seed through counter-based hashes, so a run is bit-identical
+/// for any thread count.
+/// </summary>
+public static class ImitationRunner
+{
+    private const ulong EvalStream = 0xE7A1UL, FinalStream = 0xF17A1UL, RolloutStream = 0x2011UL, MixStream = 0x3141UL;
+
+    /// <summary>Runs <paramref name="config"/> with the built-in expert, or <paramref name="expert"/> when given.</summary>
+    public static RunResult Run(ImitationConfig config, IExpert? expert = null, Action<IterationResult>? onIteration = null)
+    {
+        var wall = Stopwatch.StartNew();
+        EnvSpec spec = EnvRegistry.Get(config.Env);
+        Validate(config, spec);
+        int m = config.Rollouts;
+        int horizon = config.Horizon ?? spec.MaxEpisodeSteps;
+        int iterations = config.Algorithm == Algorithm.BC ? 1 : config.Iterations;
+        expert ??= BuiltinExperts.For(spec, Math.Max(m, config.EvalEpisodes));
+        if (expert.IsDiscrete != spec.IsDiscrete) throw new ArgumentException($"the expert's actions are {(expert.IsDiscrete ? "discrete" : "continuous")} but {spec.Id}'s are not");
+
+        PolicyKind kind = config.Policy ?? (spec.IsDiscrete ? (spec.ActionCount == 2 ? PolicyKind.Logistic : PolicyKind.Softmax) : PolicyKind.Linear);
+        var policy = new LinearPolicy(kind, spec.IsDiscrete ? spec.ActionCount : 0, FeatureMap.Parse(config.Features, spec.ObservationSize, config.Seed), spec.ObservationNames, config.Standardize);
+        var best = policy.Clone();
+        var data = new Dataset(spec.ObservationSize, !spec.IsDiscrete, capacity: Math.Max(1024, m * horizon));
+        using var trainer = new Trainer(new TrainerOptions { L2 = config.L2, EntropyWeight = config.EntropyWeight, Threads = config.Threads });
+        using var env = EnvRegistry.Create(spec.Id, m, new EnvOptions { AutoReset = AutoResetMode.Disabled, Threads = config.Threads, MaxEpisodeSteps = horizon });
+        using var evaluator = new Evaluator(spec, config.EvalEpisodes, config.Threads, horizon);
+        var rolloutInference = new PolicyInference(policy, m);
+        var evalInference = new PolicyInference(policy, config.EvalEpisodes);
+        var buffers = new RolloutBuffers(m, spec.ObservationSize);
+
+        var results = new List<IterationResult>(iterations);
+        double bestReturn = double.NegativeInfinity;
+        int bestIteration = 0;
+        long envSteps = 0;
+        ulong evalSeed = CounterRng.Bits(config.Seed, EvalStream, 0, 0);
+        for (int it = 1; it <= iterations; it++)
+        {
+            double beta = config.Algorithm == Algorithm.BC ? 1.0 : config.Beta.Beta(it);
+            var sw = Stopwatch.StartNew();
+            rolloutInference.Refresh();
+            long steps = Rollout(env, spec, expert, rolloutInference, data, buffers, config, it, beta);
+            double rolloutSeconds = sw.Elapsed.TotalSeconds;
+            sw.Restart();
+            FitResult fit = trainer.Fit(data, policy, warmStart: true);
+            double fitSeconds = sw.Elapsed.TotalSeconds;
+            sw.Restart();
+            evalInference.Refresh();
+            EvaluationResult eval = evaluator.Evaluate(evalInference, expert, evalSeed);
+            double evalSeconds = sw.Elapsed.TotalSeconds;
+            envSteps += steps + eval.EnvSteps;
+            var r = new IterationResult(it, beta, data.Count, steps, eval, fit, rolloutSeconds, fitSeconds, evalSeconds);
+            results.Add(r);
+            onIteration?.Invoke(r);
+            if (!config.SelectBest || eval.ReturnMean > bestReturn)
+            {
+                bestReturn = eval.ReturnMean;
+                bestIteration = it;
+                best.CopyFrom(policy);
+            }
+        }
+
+        // The selected iterate and the expert, on held-out evaluation seeds (selection used the per-iteration seeds).
+        ulong finalSeed = CounterRng.Bits(config.Seed, FinalStream, 0, 0);
+        var finalInference = new PolicyInference(best, config.EvalEpisodes);
+        EvaluationResult final = evaluator.Evaluate(finalInference, expert, finalSeed);
+        EvaluationResult expertEval = evaluator.Evaluate(expert, finalSeed);
+        envSteps += final.EnvSteps + expertEval.EnvSteps;
+        return new RunResult(config, expert.Name, expertEval, final, bestIteration, results, best, wall.Elapsed.TotalSeconds, envSteps);
+    }
+
+    private static void Validate(ImitationConfig c, EnvSpec spec)
+    {
+        if (c.Iterations < 1) throw new ArgumentException("iterations must be ≥ 1");
+        if (c.Rollouts < 1) throw new ArgumentException("rollouts must be ≥ 1");
+        if (c.Horizon is < 1) throw new ArgumentException("horizon must be ≥ 1");
+        if (c.EvalEpisodes < 1) throw new ArgumentException("eval episodes must be ≥ 1");
+        if (c.Threads < 1) throw new ArgumentException("threads must be ≥ 1");
+        if (c.Policy is { } k)
+        {
+            if (spec.IsDiscrete && k == PolicyKind.Linear) throw new ArgumentException($"{spec.Id} has discrete actions: a linear policy does not fit (use logistic or softmax)");
+            if (!spec.IsDiscrete && k != PolicyKind.Linear) throw new ArgumentException($"{spec.Id} has continuous actions: use a linear policy");
+            if (k == PolicyKind.Logistic && spec.ActionCount != 2) throw new ArgumentException($"{spec.Id} has {spec.ActionCount} actions: a logistic policy needs 2 (use softmax)");
+        }
+    }
+
+    /// <summary>Scratch of one rollout batch, reused across iterations.</summary>
+    private sealed class RolloutBuffers(int m, int obsDim)
+    {
+        public readonly int[] PolicyA = new int[m], ExpertA = new int[m], Act = new int[m];
+        public readonly float[] PolicyF = new float[m], ExpertF = new float[m], ActF = new float[m];
+        public readonly bool[] Active = new bool[m], ExpertLane = new bool[m];
+        public readonly float[][] Gather = Enumerable.Range(0, obsDim).Select(_ => new float[m]).ToArray();
+        public readonly int[] GatherLabels = new int[m];
+        public readonly float[] GatherTargets = new float[m];
+    }
+
+    private static long Rollout(VectorEnv env, EnvSpec spec, IExpert expert, PolicyInference policy, Dataset data, RolloutBuffers b,
+        ImitationConfig config, int iteration, double beta)
+    {
+        int m = env.NumEnvs;
+        env.Reset(CounterRng.Bits(config.Seed, RolloutStream, (ulong)iteration, 0));
+        Array.Fill(b.Active, true);
+        for (int i = 0; i < m; i++) b.ExpertLane[i] = CounterRng.Uniform(config.Seed, MixStream, (ulong)iteration, (ulong)i) < beta;
+        int active = m;
+        long steps = 0;
+        for (int t = 0; active > 0; t++)
+        {
+            bool discrete = spec.IsDiscrete;
+            if (discrete) expert.Act(env, b.ExpertA); else expert.Act(env, b.ExpertF);
+            bool needPolicy = beta < 1.0;
+            if (needPolicy) { if (discrete) policy.Act(env, b.PolicyA); else policy.Act(env, b.PolicyF); }
+            for (int i = 0; i < m; i++)
+            {
+                bool useExpert = !needPolicy || (config.Mixing == Mixing.PerTrajectory
+                    ? b.ExpertLane[i]
+                    : beta > 0 && CounterRng.Uniform(config.Seed, ((ulong)iteration << 32) | (uint)t, MixStream, (ulong)i) < beta);
+                if (discrete) b.Act[i] = useExpert ? b.ExpertA[i] : b.PolicyA[i];
+                else b.ActF[i] = useExpert ? b.ExpertF[i] : b.PolicyF[i];
+            }
+            AppendActive(env, data, b, active, discrete);
+            if (discrete) env.Step(b.Act); else env.Step(b.ActF);
+            steps += m;
+            ReadOnlySpan<bool> term = env.Terminated, trunc = env.Truncated;
+            for (int i = 0; i < m; i++)
+                if (b.Active[i] && (term[i] || trunc[i])) { b.Active[i] = false; active--; }
+        }
+        return steps;
+    }
+
+    /// <summary>Labels every state visited by a still-running trajectory with the expert's action.</summary>
+    private static void AppendActive(VectorEnv env, Dataset data, RolloutBuffers b, int active, bool discrete)
+    {
+        int m = env.NumEnvs;
+        if (active == m)
+        {
+            if (discrete) data.Append(env, b.ExpertA); else data.Append(env, b.ExpertF);
+            return;
+        }
+        int k = 0;
+        for (int i = 0; i < m; i++)
+        {
+            if (!b.Active[i]) continue;
+            for (int j = 0; j < b.Gather.Length; j++) b.Gather[j][k] = env.Observation(j)[i];
+            if (discrete) b.GatherLabels[k] = b.ExpertA[i]; else b.GatherTargets[k] = b.ExpertF[i];
+            k++;
+        }
+        var cols = new GatherColumns(b.Gather, k);
+        if (discrete) data.Append(cols, b.GatherLabels.AsSpan(0, k)); else data.Append(cols, b.GatherTargets.AsSpan(0, k));
+    }
+
+    private readonly struct GatherColumns(float[][] cols, int n) : IColumnSource
+    {
+        public int RowCount => n;
+        public ReadOnlySpan<float> Column(int j) => cols[j].AsSpan(0, n);
+    }
+}
