@@ -86,3 +86,16 @@ public class DaggerTests
     [InlineData("cosine")]
     public void BetaOutsideItsRange_IsAFormatError(string text) => Assert.Throws<FormatException>(() => BetaSchedule.Parse(text));
 }
+
+public class DistributionShiftTests
+{
+    [Fact]
+    public void CartPole_BcWithAsManyExpertLabels_IsMeasurablyWorseThanDagger()
+    {
+        var r = ShiftExperiment.Run("CartPole-v1", seed: 0, evalEpisodes: 300);
+        Assert.InRange(r.BcLabels, r.DaggerLabels * 0.9, r.DaggerLabels * 1.1);
+        Assert.True(r.Dagger.ReturnMean >= 475, $"DAgger {r.Dagger.ReturnMean}");
+        Assert.True(r.Bc.ReturnMean <= r.Dagger.ReturnMean - 100, $"BC {r.Bc.ReturnMean} vs DAgger {r.Dagger.ReturnMean}");
+        Assert.True(r.Bc.Disagreement > r.Dagger.Disagreement, "BC should disagree more with the expert on its own states");
+    }
+}
