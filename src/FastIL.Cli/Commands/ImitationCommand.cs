@@ -14,49 +14,26 @@ internal static class ImitationCommand
     public const string DaggerUsage = "fastil dagger [--env ID] [--iterations N] [--rollouts M] [--horizon H] [--beta indicator|exp:P|linear:R] [--mixing step|trajectory] [--policy logistic|softmax|linear] [--features identity|poly2|rff:D[:BW]] [--standardize|--no-standardize] [--l2 λ] [--ent-weight E] [--eval-episodes E] [--select best|last] [--expert builtin|teacher.json] [--seed S] [--threads T] [--out results.json] [--save-policy p.json] [--json] [--quiet]";
     public const string BcUsage = "fastil bc [--env ID] [--demos M] [same options as dagger, without --iterations/--beta/--mixing]";
 
-    private static readonly string[] Common = ["env", "horizon", "policy", "features", "l2", "ent-weight", "eval-episodes", "expert", "seed", "threads", "out", "save-policy"];
-    private static readonly string[] Flags = ["standardize", "no-standardize", "json", "quiet"];
-
     public static int Run(string[] args, Algorithm algorithm)
     {
         string cmd = algorithm == Algorithm.Dagger ? "dagger" : "bc";
-        string[] own = algorithm == Algorithm.Dagger ? ["iterations", "rollouts", "beta", "mixing", "select"] : ["demos"];
-        var p = new OptionParser(cmd, args, [.. Common, .. own], Flags);
+        string[] own = algorithm == Algorithm.Dagger ? ImitationOptions.DaggerOnly : ImitationOptions.BcOnly;
+        string[] common = ImitationOptions.Common.Where(k => k is not "algorithm" and not "standardize").Concat(["expert", "out", "save-policy"]).ToArray();
+        var p = new OptionParser(cmd, args, [.. common, .. own], ["standardize", "no-standardize", "json", "quiet"]);
         p.NoPositionals();
-        string envId = p.Get("env") ?? "CartPole-v1";
-        EnvSpec spec = EnvRegistry.Find(envId) ?? throw new CliException($"{cmd}: unknown env '{envId}'; expected one of: {EnvRegistry.IdList}");
-        var d = ImitationConfig.For(spec.Id);
         if (p.Has("standardize") && p.Has("no-standardize")) throw new CliException($"{cmd}: give --standardize or --no-standardize, not both");
-
-        PolicyKind? kind = p.Get("policy") is null ? d.Policy : p.GetChoice("policy", "", "logistic", "softmax", "linear") switch
+        ImitationConfig config;
+        try
         {
-            "logistic" => PolicyKind.Logistic, "softmax" => PolicyKind.Softmax, _ => PolicyKind.Linear,
-        };
-        BetaSchedule beta;
-        try { beta = p.Get("beta") is { } b ? BetaSchedule.Parse(b) : d.Beta; }
-        catch (FormatException e) { throw new CliException($"{cmd}: --{e.Message}"); }
-        string features = p.Get("features") ?? d.Features;
-        try { FeatureMap.Parse(features, spec.ObservationSize, 0); }
-        catch (FormatException e) { throw new CliException($"{cmd}: --{e.Message}"); }
-
-        var config = d with
-        {
-            Algorithm = algorithm,
-            Iterations = algorithm == Algorithm.BC ? 1 : p.GetInt("iterations", d.Iterations, 1, 100_000),
-            Rollouts = algorithm == Algorithm.BC ? p.GetInt("demos", d.Rollouts * d.Iterations, 1, 10_000_000) : p.GetInt("rollouts", d.Rollouts, 1, 10_000_000),
-            Horizon = p.Has("horizon") ? p.GetInt("horizon", 0, 1, 10_000_000) : d.Horizon,
-            Beta = beta,
-            Mixing = p.GetChoice("mixing", "step", "step", "trajectory") == "step" ? Mixing.PerStep : Mixing.PerTrajectory,
-            Policy = kind,
-            Features = features,
-            Standardize = p.Has("standardize") || (!p.Has("no-standardize") && d.Standardize),
-            L2 = p.GetDouble("l2", d.L2, 0, 1e12),
-            EntropyWeight = p.GetDouble("ent-weight", d.EntropyWeight, 0, 1e6),
-            EvalEpisodes = p.GetInt("eval-episodes", d.EvalEpisodes, 1, 10_000_000),
-            Seed = p.GetULong("seed", d.Seed),
-            Threads = p.GetInt("threads", d.Threads, 1, 1024),
-            SelectBest = p.GetChoice("select", "best", "best", "last") == "best",
-        };
+            config = ImitationOptions.Build(key => key switch
+            {
+                "algorithm" => cmd,
+                "standardize" => p.Has("standardize") ? "true" : p.Has("no-standardize") ? "false" : null,
+                _ => p.Get(key),
+            }, key => "--" + key);
+        }
+        catch (FormatException e) { throw new CliException($"{cmd}: {e.Message}"); }
+        EnvSpec spec = EnvRegistry.Get(config.Env);
         IExpert? expert = null;
         if (p.Get("expert") is { } ex && ex != "builtin")
         {

@@ -50,6 +50,8 @@ public sealed class Trainer : IChunkJob, IDisposable
 
     /// <summary>The options.</summary>
     public TrainerOptions Options { get; }
+    /// <summary>The solver the last fit used (resolves <see cref="Solver.Auto"/>).</summary>
+    public Solver UsedSolver { get; private set; }
 
     /// <summary>
     /// Fits <paramref name="policy"/> to <paramref name="data"/>, starting from its current parameters when
@@ -65,12 +67,18 @@ public sealed class Trainer : IChunkJob, IDisposable
         policy.Weights.CopyTo(_theta, 0);
         policy.Bias.CopyTo(_theta, policy.Weights.Length);
 
-        Solver solver = Options.Solver == Solver.Auto ? (_kind == PolicyKind.Linear ? Solver.Cholesky : Solver.Lbfgs) : Options.Solver;
+        Solver solver = Options.Solver;
+        if (solver == Solver.Auto)
+            solver = _kind == PolicyKind.Linear ? Solver.Cholesky
+                : p <= Options.NewtonMaxParameters && _entWeight == 0 && !Options.ScalarReference ? Solver.Newton : Solver.Lbfgs;
         if (solver == Solver.Cholesky && _kind != PolicyKind.Linear) throw new ArgumentException("the Cholesky solver fits linear (mean squared error) policies only");
+        if (solver == Solver.Newton && (_kind == PolicyKind.Linear || _entWeight != 0 || Options.ScalarReference)) throw new ArgumentException("the Newton solver fits discrete policies without an entropy bonus (SIMD kernel only)");
+        UsedSolver = solver;
 
         int iterations;
         bool converged;
         if (solver == Solver.Cholesky) { SolveRidge(); iterations = 1; converged = true; }
+        else if (solver == Solver.Newton) (iterations, converged) = Newton(p);
         else (iterations, converged) = Lbfgs(p);
 
         double f = Evaluate(_theta, _g, out double correct);
@@ -169,7 +177,7 @@ public sealed class Trainer : IChunkJob, IDisposable
 
         int p = policy.ParameterCount;
         _blocks = (_n + BlockRows - 1) / BlockRows;
-        _partialStride = p + 2;
+        _partialStride = p + 2 + (p <= Options.NewtonMaxParameters || Options.Solver == Solver.Newton ? p * p : 0);
         GrowArray(ref _partials, _blocks * _partialStride);
         if (_theta.Length != p)
         {
@@ -179,6 +187,7 @@ public sealed class Trainer : IChunkJob, IDisposable
             for (int i = 0; i < m; i++) { _s[i] = new double[p]; _yy[i] = new double[p]; }
             _rho = new double[m]; _alpha = new double[m];
             _chol = new double[p * p];
+            _hess = new double[p * p];
         }
     }
 
@@ -202,6 +211,8 @@ public sealed class Trainer : IChunkJob, IDisposable
     private static double SquaredNorm(ReadOnlySpan<double> v) => TensorPrimitives.Dot(v, v);
 
     private double[] _evalTheta = [];
+    private double[] _hess = [];
+    private bool _withHessian;
 
     /// <summary>Objective at θ, gradient into <paramref name="grad"/>; also the count of correctly predicted rows.</summary>
     private double Evaluate(double[] theta, double[] grad, out double correct)
@@ -219,7 +230,7 @@ public sealed class Trainer : IChunkJob, IDisposable
             ReadOnlySpan<double> part = _partials.AsSpan(b * _partialStride, _partialStride);
             loss += part[0];
             correct += part[1];
-            TensorPrimitives.Add(g, part[2..], g);
+            TensorPrimitives.Add(g, part.Slice(2, p), g);
         }
         double inv = 1.0 / _weightSum;
         TensorPrimitives.Multiply(g, inv, g);
@@ -232,6 +243,7 @@ public sealed class Trainer : IChunkJob, IDisposable
     /// <summary>One block of rows: partial loss, correct count and gradient (called by the worker pool).</summary>
     public void ExecuteChunk(int block)
     {
+        if (Options.ScalarReference) { ExecuteChunkScalar(block); return; }
         int r0 = block * BlockRows, len = Math.Min(_n, r0 + BlockRows) - r0;
         double[] theta = _evalTheta;
         Span<double> part = _partials.AsSpan(block * _partialStride, _partialStride);
@@ -319,12 +331,170 @@ public sealed class Trainer : IChunkJob, IDisposable
                 }
             }
         }
+        if (_withHessian) AccumulateHessian(part, l, first, classes, r0, len);
         for (int i = 0; i < len; i++) l[y[i]][i] -= 1.0;                 // p_c − [y = c] (+ entropy term)
         if (_weighted)
             for (int c = first; c < classes; c++) TensorPrimitives.Multiply(l[c].AsSpan(0, len), _w.AsSpan(r0, len), l[c].AsSpan(0, len));
         part[0] = loss;
         part[1] = correct;
         AccumulateGradient(part, l, first, r0, len);
+    }
+
+    /// <summary>
+    /// The scalar reference of <see cref="ExecuteChunk"/>: the same objective row by row with plain loops and
+    /// <see cref="Math.Exp"/>, no SIMD, no shared helpers.
+    /// </summary>
+    private void ExecuteChunkScalar(int block)
+    {
+        int r0 = block * BlockRows, r1 = Math.Min(_n, r0 + BlockRows);
+        double[] theta = _evalTheta;
+        Span<double> part = _partials.AsSpan(block * _partialStride, _partialStride);
+        part.Clear();
+        Span<double> grad = part[2..];
+        int classes = _kind == PolicyKind.Logistic ? 2 : _rows, first = _kind == PolicyKind.Logistic ? 1 : 0;
+        Span<double> l = stackalloc double[Math.Max(classes, 1)];
+        Span<double> res = stackalloc double[Math.Max(classes, 1)];
+        double loss = 0, correct = 0;
+        for (int i = r0; i < r1; i++)
+        {
+            double w = _weighted ? _w[i] : 1.0;
+            l.Clear();
+            for (int r = 0; r < _rows; r++)
+            {
+                double z = theta[_rows * _features + r];
+                for (int k = 0; k < _features; k++) z += theta[r * _features + k] * _phi[k][i];
+                l[r + first] = z;
+            }
+            if (_kind == PolicyKind.Linear)
+            {
+                double e = l[0] - _y[i];
+                loss += w * e * e;
+                res[0] = w * 2 * e;
+            }
+            else
+            {
+                int y = _labels[i];
+                double m = l[0];
+                for (int c = 1; c < classes; c++) m = Math.Max(m, l[c]);
+                double s = 0;
+                for (int c = 0; c < classes; c++) s += Math.Exp(l[c] - m);
+                double logS = Math.Log(s), h = 0;
+                int argmax = 0;
+                for (int c = 1; c < classes; c++) if (l[c] > l[argmax]) argmax = c;
+                if (argmax == y) correct++;
+                loss += w * (logS - (l[y] - m));
+                for (int c = 0; c < classes; c++) { double lp = l[c] - m - logS; h -= Math.Exp(lp) * lp; }
+                loss -= _entWeight * w * h;
+                for (int c = 0; c < classes; c++)
+                {
+                    double lp = l[c] - m - logS, pc = Math.Exp(lp);
+                    res[c] = w * (pc - (c == y ? 1 : 0) + _entWeight * pc * (lp + h));
+                }
+            }
+            for (int r = 0; r < _rows; r++)
+            {
+                double g = res[r + first];
+                for (int k = 0; k < _features; k++) grad[r * _features + k] += g * _phi[k][i];
+                grad[_rows * _features + r] += g;
+            }
+        }
+        part[0] = loss;
+        part[1] = correct;
+    }
+
+    [ThreadStatic] private static double[]? t_c, t_tmp;
+
+    /// <summary>
+    /// Adds this block's Hessian of the summed NLL: for free rows r, s and extended features a, b (φ and the bias 1),
+    /// H[(r,a),(s,b)] += Σ_i w_i·(p_r·[r = s] − p_r·p_s)·φ_a·φ_b. Stored row-major over the parameter order
+    /// (weights row by row, then biases).
+    /// </summary>
+    private void AccumulateHessian(Span<double> part, double[][] prob, int first, int classes, int r0, int len)
+    {
+        int p = _rows * _features + _rows, f = _features;
+        Span<double> h = part.Slice(2 + p, p * p);
+        t_c ??= new double[BlockRows];
+        t_tmp ??= new double[BlockRows];
+        Span<double> c = t_c.AsSpan(0, len), tmp = t_tmp.AsSpan(0, len);
+        for (int r = 0; r < _rows; r++)
+            for (int s2 = r; s2 < _rows; s2++)
+            {
+                ReadOnlySpan<double> pr = prob[r + first].AsSpan(0, len), ps = prob[s2 + first].AsSpan(0, len);
+                TensorPrimitives.Multiply(pr, ps, c);
+                TensorPrimitives.Negate(c, c);
+                if (r == s2) TensorPrimitives.Add(c, pr, c);
+                if (_weighted) TensorPrimitives.Multiply(c, _w.AsSpan(r0, len), c);
+                for (int a = 0; a <= f; a++)
+                {
+                    if (a < f) TensorPrimitives.Multiply(c, _phi[a].AsSpan(r0, len), tmp); else c.CopyTo(tmp);
+                    int ia = a < f ? r * f + a : _rows * f + r;
+                    for (int b = 0; b <= f; b++)
+                    {
+                        int ib = b < f ? s2 * f + b : _rows * f + s2;
+                        if (r == s2 && b < a) continue; // symmetric within a diagonal block
+                        double v = b < f ? TensorPrimitives.Dot(tmp, _phi[b].AsSpan(r0, len)) : TensorPrimitives.Sum<double>(tmp);
+                        h[ia * p + ib] = v;
+                        h[ib * p + ia] = v;
+                    }
+                }
+            }
+    }
+
+    /// <summary>
+    /// Damped Newton: solve (H + λD + μI)·d = −g by Cholesky (μ: a tiny damping, raised only if H is singular, as the
+    /// full softmax is along the all-biases direction), then Armijo backtracking along d.
+    /// </summary>
+    private (int Iterations, bool Converged) Newton(int p)
+    {
+        double f = EvaluateWithHessian(_theta, _g);
+        for (int it = 0; it < Options.MaxIterations; it++)
+        {
+            double gn = Math.Sqrt(SquaredNorm(_g.AsSpan(0, p)));
+            if (!double.IsFinite(f) || !double.IsFinite(gn)) throw new ArithmeticException("the objective became non-finite; check the data scale or add --l2");
+            if (gn <= Options.GradientTolerance) return (it, true);
+            double mu = 1e-10;
+            bool factored = false;
+            for (int attempt = 0; attempt < 12 && !factored; attempt++, mu *= 100)
+            {
+                _hess.AsSpan(0, p * p).CopyTo(_chol);
+                for (int k = 0; k < p; k++) _chol[k * p + k] += mu;
+                factored = Cholesky.Factor(_chol.AsSpan(0, p * p), p);
+            }
+            if (!factored) return (it, false);
+            TensorPrimitives.Negate(_g.AsSpan(0, p), _q.AsSpan(0, p));
+            Cholesky.Solve(_chol.AsSpan(0, p * p), p, _q.AsSpan(0, p), _d.AsSpan(0, p));
+            double gd = TensorPrimitives.Dot<double>(_g.AsSpan(0, p), _d.AsSpan(0, p));
+            if (!(gd < 0)) return (it, false);
+            double t = 1.0, fNew = double.NaN;
+            bool accepted = false;
+            for (int ls = 0; ls < 60; ls++)
+            {
+                TensorPrimitives.MultiplyAdd(_d, t, _theta, _xNew);
+                fNew = Evaluate(_xNew, _gNew, out _);
+                if (fNew <= f + 1e-4 * t * gd) { accepted = true; break; }
+                t *= 0.5;
+            }
+            if (!accepted) return (it, false);
+            (_theta, _xNew) = (_xNew, _theta);
+            f = EvaluateWithHessian(_theta, _g);
+        }
+        return (Options.MaxIterations, Math.Sqrt(SquaredNorm(_g.AsSpan(0, p))) <= Options.GradientTolerance);
+    }
+
+    /// <summary>Objective and gradient as <see cref="Evaluate"/>, plus the Hessian (mean, with λ on the weight diagonal) in <c>_hess</c>.</summary>
+    private double EvaluateWithHessian(double[] theta, double[] grad)
+    {
+        _withHessian = true;
+        double f;
+        try { f = Evaluate(theta, grad, out _); }
+        finally { _withHessian = false; }
+        int p = theta.Length;
+        Span<double> h = _hess.AsSpan(0, p * p);
+        h.Clear();
+        for (int b = 0; b < _blocks; b++) TensorPrimitives.Add(h, _partials.AsSpan(b * _partialStride + 2 + p, p * p), h);
+        TensorPrimitives.Multiply(h, 1.0 / _weightSum, h);
+        for (int k = 0; k < _rows * _features; k++) h[k * p + k] += Options.L2;
+        return f;
     }
 
     private void AccumulateGradient(Span<double> part, double[][] residual, int first, int r0, int len)

@@ -3,12 +3,17 @@ namespace FastIL.Learning;
 /// <summary>How the parameters are found.</summary>
 public enum Solver
 {
-    /// <summary>Cholesky for linear policies, L-BFGS otherwise.</summary>
+    /// <summary>
+    /// Cholesky for linear policies; Newton for discrete policies with at most <see cref="TrainerOptions.NewtonMaxParameters"/>
+    /// parameters and no entropy bonus (a few passes instead of dozens); L-BFGS otherwise.
+    /// </summary>
     Auto,
     /// <summary>Full-batch limited-memory BFGS with an Armijo backtracking line search (deterministic).</summary>
     Lbfgs,
     /// <summary>Closed-form ridge regression by Cholesky (linear policies only).</summary>
     Cholesky,
+    /// <summary>Damped Newton with the exact Hessian and an Armijo line search (discrete policies, no entropy bonus).</summary>
+    Newton,
 }
 
 /// <summary>Options of <see cref="Trainer"/>.</summary>
@@ -24,10 +29,17 @@ public sealed record TrainerOptions
     public double GradientTolerance { get; init; } = 1e-7;
     /// <summary>Iteration limit of L-BFGS.</summary>
     public int MaxIterations { get; init; } = 2000;
+    /// <summary>Largest parameter count for which <see cref="Solver.Auto"/> picks Newton.</summary>
+    public int NewtonMaxParameters { get; init; } = 32;
     /// <summary>Pairs kept by L-BFGS.</summary>
     public int LbfgsMemory { get; init; } = 10;
     /// <summary>Threads for the gradient passes (results are identical for any count).</summary>
     public int Threads { get; init; } = 1;
+    /// <summary>
+    /// Use the plain scalar reference of the gradient kernel instead of the SIMD one (for tests and benchmarks;
+    /// agrees with the SIMD kernel to rounding).
+    /// </summary>
+    public bool ScalarReference { get; init; }
 }
 
 /// <summary>The outcome of one fit.</summary>

@@ -139,3 +139,48 @@ public class TrainerTests
         Assert.Contains("empty", Assert.Throws<ArgumentException>(() => trainer.Fit(new Dataset(3, false), TestDatasets.Policy(PolicyKind.Softmax, 3, 3))).Message);
     }
 }
+
+public class TrainerScalarReferenceTests
+{
+    [Theory]
+    [MemberData(nameof(TrainerTests.Cases), MemberType = typeof(TrainerTests))]
+    public void SimdGradientKernel_AgreesWithTheScalarReference(PolicyKind kind, int classes, string features, bool weighted, double ent, double l2)
+    {
+        var data = TestDatasets.Synthetic(9000, 3, classes, 21, weighted); // three blocks, the last one partial
+        var policy = TestDatasets.Policy(kind, 3, classes, features, standardize: true);
+        for (int i = 0; i < policy.Weights.Length; i++) policy.Weights[i] = Math.Cos(2 * i + 1) * 0.4;
+        for (int r = 0; r < policy.Bias.Length; r++) policy.Bias[r] = 0.2 - 0.1 * r;
+        using var simd = new Trainer(new TrainerOptions { L2 = l2, EntropyWeight = ent });
+        using var scalar = new Trainer(new TrainerOptions { L2 = l2, EntropyWeight = ent, ScalarReference = true });
+        var gs = new double[policy.ParameterCount];
+        var gr = new double[policy.ParameterCount];
+        double fs = simd.Objective(data, policy, gs);
+        double fr = scalar.Objective(data, policy, gr);
+        Assert.True(Math.Abs(fs - fr) <= 1e-12 * Math.Abs(fr), $"objective {fs:R} vs {fr:R}");
+        for (int k = 0; k < gs.Length; k++) Assert.True(Math.Abs(gs[k] - gr[k]) <= 1e-11 * Math.Max(1, Math.Abs(gr[k])), $"gradient {k}: {gs[k]:R} vs {gr[k]:R}");
+    }
+}
+
+public class NewtonSolverTests
+{
+    [Theory]
+    [InlineData(PolicyKind.Softmax, 3)]
+    [InlineData(PolicyKind.Logistic, 2)]
+    public void Newton_And_Lbfgs_ReachTheSameOptimum_NewtonInFewIterations(PolicyKind kind, int classes)
+    {
+        var data = kind == PolicyKind.Logistic ? TestDatasets.Iris(keep: l => l > 0, relabel: l => l - 1) : TestDatasets.Iris();
+        double lambda = 1.0 / data.Count;
+        var a = TestDatasets.Policy(kind, 4, classes);
+        var b = a.Clone();
+        using var newton = new Trainer(new TrainerOptions { L2 = lambda, Solver = Solver.Newton });
+        using var lbfgs = new Trainer(new TrainerOptions { L2 = lambda, Solver = Solver.Lbfgs });
+        var fn = newton.Fit(data, a);
+        var fl = lbfgs.Fit(data, b);
+        Assert.True(fn.Converged && fl.Converged);
+        Assert.True(fn.GradientNorm < 1e-7);
+        Assert.True(Math.Abs(fn.Objective - fl.Objective) <= 1e-10 * fl.Objective, $"{fn.Objective:R} vs {fl.Objective:R}");
+        Assert.True(fn.Iterations <= 15, $"Newton took {fn.Iterations} iterations");
+        Assert.True(fn.Iterations < fl.Iterations);
+        Assert.Equal(Solver.Newton, newton.UsedSolver);
+    }
+}

@@ -1,0 +1,33 @@
+using FastIL.Envs;
+using FastIL.Experts;
+using FastIL.Learning;
+
+namespace FastIL.Benchmarks;
+
+/// <summary>Shared benchmark data: CartPole-like rows labelled by the CartPole expert.</summary>
+public static class BenchData
+{
+    /// <summary>
+    /// <paramref name="rows"/> CartPole states visited by an expert that acts randomly 30% of the time (so states
+    /// spread beyond the expert's own distribution), each labelled with the expert's action.
+    /// </summary>
+    public static Dataset CartPoleRows(int rows, ulong seed = 1)
+    {
+        const int lanes = 4096;
+        using var env = EnvRegistry.Create("CartPole-v1", lanes);
+        var expert = new CartPoleExpert(lanes);
+        env.Reset(seed);
+        var labels = new int[lanes];
+        var act = new int[lanes];
+        var data = new Dataset(4, continuous: false, capacity: rows + lanes);
+        for (ulong t = 0; data.Count < rows; t++)
+        {
+            expert.Act(env, labels);
+            for (int i = 0; i < lanes; i++)
+                act[i] = FastIL.Random.CounterRng.Uniform(seed, (ulong)i, t, 5) < 0.3 ? (int)(FastIL.Random.CounterRng.Bits(seed, (ulong)i, t, 6) & 1) : labels[i];
+            data.Append(env, labels);
+            env.Step(act);
+        }
+        return data;
+    }
+}
