@@ -86,7 +86,7 @@ public class TrainerFitBench
     private sealed class Row
     {
         [VectorType(4)] public float[] Features { get; set; } = [];
-        public uint Label { get; set; }
+        public int Label { get; set; }
     }
 
     /// <summary>Builds both libraries' inputs; prints both objectives for the record.</summary>
@@ -100,10 +100,10 @@ public class TrainerFitBench
         _ml = new MLContext(seed: 0);
         var rows = new Row[_data.Count];
         for (int i = 0; i < rows.Length; i++)
-            rows[i] = new Row { Features = [_data.Column(0)[i], _data.Column(1)[i], _data.Column(2)[i], _data.Column(3)[i]], Label = (uint)_data.Labels[i] + 1 };
-        var schema = SchemaDefinition.Create(typeof(Row));
-        schema["Label"].ColumnType = new KeyDataViewType(typeof(uint), 2);
-        _view = _ml.Data.Cache(_ml.Data.LoadFromEnumerable(rows, schema));
+            rows[i] = new Row { Features = [_data.Column(0)[i], _data.Column(1)[i], _data.Column(2)[i], _data.Column(3)[i]], Label = _data.Labels[i] };
+        var raw = _ml.Data.LoadFromEnumerable(rows);
+        var toKey = _ml.Transforms.Conversion.MapValueToKey("Label", keyOrdinality: Microsoft.ML.Transforms.ValueToKeyMappingEstimator.KeyOrdinality.ByValue);
+        _view = _ml.Data.Cache(toKey.Fit(raw).Transform(raw));
         _mlTrainer = _ml.MulticlassClassification.Trainers.LbfgsMaximumEntropy(new LbfgsMaximumEntropyMulticlassTrainer.Options
         {
             L2Regularization = (float)(Lambda * Rows), L1Regularization = 0, OptimizationTolerance = 1e-7f,

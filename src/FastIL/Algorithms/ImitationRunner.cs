@@ -18,8 +18,18 @@ public static class ImitationRunner
 {
     private const ulong EvalStream = 0xE7A1UL, FinalStream = 0xF17A1UL, RolloutStream = 0x2011UL, MixStream = 0x3141UL;
 
-    /// <summary>Runs <paramref name="config"/> with the built-in expert, or <paramref name="expert"/> when given.</summary>
-    public static RunResult Run(ImitationConfig config, IExpert? expert = null, Action<IterationResult>? onIteration = null)
+    /// <summary>
+    /// Runs <paramref name="config"/> with the built-in expert, or <paramref name="expert"/> when given. Pass a
+    /// <paramref name="workspace"/> to reuse buffers across many runs on one thread (results are the same).
+    /// </summary>
+    public static RunResult Run(ImitationConfig config, IExpert? expert = null, Action<IterationResult>? onIteration = null, ImitationWorkspace? workspace = null)
+    {
+        if (workspace is not null) return RunCore(config, expert, onIteration, workspace);
+        using var ws = new ImitationWorkspace();
+        return RunCore(config, expert, onIteration, ws);
+    }
+
+    private static RunResult RunCore(ImitationConfig config, IExpert? expert, Action<IterationResult>? onIteration, ImitationWorkspace ws)
     {
         var wall = Stopwatch.StartNew();
         EnvSpec spec = EnvRegistry.Get(config.Env);
@@ -33,10 +43,10 @@ public static class ImitationRunner
         PolicyKind kind = config.Policy ?? (spec.IsDiscrete ? (spec.ActionCount == 2 ? PolicyKind.Logistic : PolicyKind.Softmax) : PolicyKind.Linear);
         var policy = new LinearPolicy(kind, spec.IsDiscrete ? spec.ActionCount : 0, FeatureMap.Parse(config.Features, spec.ObservationSize, config.Seed), spec.ObservationNames, config.Standardize);
         var best = policy.Clone();
-        var data = new Dataset(spec.ObservationSize, !spec.IsDiscrete, capacity: Math.Max(1024, m * horizon));
-        using var trainer = new Trainer(new TrainerOptions { L2 = config.L2, EntropyWeight = config.EntropyWeight, Threads = config.Threads });
-        using var env = EnvRegistry.Create(spec.Id, m, new EnvOptions { AutoReset = AutoResetMode.Disabled, Threads = config.Threads, MaxEpisodeSteps = horizon });
-        using var evaluator = new Evaluator(spec, config.EvalEpisodes, config.Threads, horizon);
+        var data = ws.Dataset(spec.ObservationSize, !spec.IsDiscrete, capacity: Math.Max(1024, m * horizon));
+        var trainer = ws.Trainer(new TrainerOptions { L2 = config.L2, EntropyWeight = config.EntropyWeight, Threads = config.Threads });
+        var env = ws.RolloutEnv(spec, m, horizon, config.Threads);
+        var evaluator = ws.Evaluator(spec, config.EvalEpisodes, horizon, config.Threads);
         var rolloutInference = new PolicyInference(policy, m);
         var evalInference = new PolicyInference(policy, config.EvalEpisodes);
         var buffers = new RolloutBuffers(m, spec.ObservationSize);

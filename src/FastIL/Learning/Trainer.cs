@@ -308,12 +308,11 @@ public sealed class Trainer : IChunkJob, IDisposable
             TensorPrimitives.Exp(lc, lc);              // e_c = exp(l_c − m)
             TensorPrimitives.Add(s, lc, s);
         }
-        for (int i = 0; i < len; i++)
-        {
-            double li = Math.Log(s[i]) - m[i];         // −log p_y
-            loss += _weighted ? _w[r0 + i] * li : li;
-        }
         for (int c = 0; c < classes; c++) TensorPrimitives.Divide(l[c].AsSpan(0, len), s, l[c].AsSpan(0, len));   // p_c
+        // −log p_y = log s − (l_y − m), summed (weighted) with SIMD.
+        TensorPrimitives.Log(s, s);
+        TensorPrimitives.Subtract(s, m, s);
+        loss = _weighted ? TensorPrimitives.Dot(s, _w.AsSpan(r0, len)) : TensorPrimitives.Sum<double>(s);
 
         if (_entWeight != 0)
         {
@@ -465,18 +464,22 @@ public sealed class Trainer : IChunkJob, IDisposable
             Cholesky.Solve(_chol.AsSpan(0, p * p), p, _q.AsSpan(0, p), _d.AsSpan(0, p));
             double gd = TensorPrimitives.Dot<double>(_g.AsSpan(0, p), _d.AsSpan(0, p));
             if (!(gd < 0)) return (it, false);
+            // The full step is evaluated with its Hessian: when accepted (the usual case near the optimum) that pass
+            // already serves the next iteration.
             double t = 1.0, fNew = double.NaN;
-            bool accepted = false;
+            bool accepted = false, haveHessian = false;
             for (int ls = 0; ls < 60; ls++)
             {
                 TensorPrimitives.MultiplyAdd(_d, t, _theta, _xNew);
-                fNew = Evaluate(_xNew, _gNew, out _);
+                haveHessian = ls == 0;
+                fNew = haveHessian ? EvaluateWithHessian(_xNew, _gNew) : Evaluate(_xNew, _gNew, out _);
                 if (fNew <= f + 1e-4 * t * gd) { accepted = true; break; }
                 t *= 0.5;
             }
             if (!accepted) return (it, false);
             (_theta, _xNew) = (_xNew, _theta);
-            f = EvaluateWithHessian(_theta, _g);
+            (_g, _gNew) = (_gNew, _g);
+            f = haveHessian ? fNew : EvaluateWithHessian(_theta, _g);
         }
         return (Options.MaxIterations, Math.Sqrt(SquaredNorm(_g.AsSpan(0, p))) <= Options.GradientTolerance);
     }

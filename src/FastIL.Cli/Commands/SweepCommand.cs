@@ -1,0 +1,101 @@
+using System.Diagnostics;
+using System.Globalization;
+using FastIL.Cli.Infrastructure;
+using FastIL.Sweeps;
+
+namespace FastIL.Cli.Commands;
+
+/// <summary><c>fastil sweep</c> and <c>fastil sweep merge</c>.</summary>
+internal static class SweepCommand
+{
+    public const string Usage = "fastil sweep SPEC.json --out DIR [--threads T] [--shard K/N] [--no-plots] [--quiet]";
+    public const string MergeUsage = "fastil sweep merge DIR1 DIR2 ... --out DIR [--no-plots]";
+
+    public static int Run(string[] args)
+    {
+        if (args.Length > 0 && args[0] == "merge") return Merge(args[1..]);
+        const string cmd = "sweep";
+        var p = new OptionParser(cmd, args, ["out", "threads", "shard"], ["no-plots", "quiet"]);
+        if (p.Positionals.Count != 1) throw new CliException($"{cmd}: expected one spec file; usage: {Usage}");
+        string specPath = p.Positionals[0], outDir = p.Require("out");
+        int threads = p.GetInt("threads", Environment.ProcessorCount, 1, 1024);
+        (int k, int n) = ParseShard(p.Get("shard") ?? "1/1");
+        SweepSpec spec;
+        try { spec = SweepSpec.Load(specPath); }
+        catch (FormatException e) { throw new CliException(e.Message, 1); }
+        int mine = SweepRunner.ShardRuns(spec, k, n).Count();
+        bool quiet = p.Has("quiet");
+        if (!quiet) Console.Error.WriteLine($"sweep {specPath} (spec {spec.Hash}): {spec.Points.Count} point(s) × {spec.Seeds.Count} seed(s) = {spec.Runs.Count} runs{(n > 1 ? $"; shard {k}/{n}: {mine} runs" : "")}; {threads} thread(s) -> {outDir}");
+        var bar = new ProgressBar(quiet);
+        var sw = Stopwatch.StartNew();
+        IReadOnlyList<SweepRecord> records;
+        try { records = SweepRunner.Run(spec, outDir, new SweepOptions { Threads = threads, ShardIndex = k, ShardCount = n, Progress = bar.Report }); }
+        catch (InvalidOperationException e) { bar.Finish(); throw new CliException($"{cmd}: {e.Message}", 1); }
+        catch (FormatException e) { bar.Finish(); throw new CliException($"{cmd}: {e.Message}", 1); }
+        bar.Finish();
+        double seconds = sw.Elapsed.TotalSeconds;
+        if (!p.Has("no-plots")) SweepPlots.Write(spec, outDir, records);
+        if (!quiet) PrintSummary(spec, outDir, records, seconds);
+        return 0;
+    }
+
+    private static int Merge(string[] args)
+    {
+        const string cmd = "sweep merge";
+        var p = new OptionParser(cmd, args, ["out"], ["no-plots"]);
+        if (p.Positionals.Count == 0) throw new CliException($"{cmd}: expected shard directories; usage: {MergeUsage}");
+        string outDir = p.Require("out");
+        IReadOnlyList<SweepRecord> records;
+        try { records = SweepRunner.Merge(p.Positionals.ToArray(), outDir); }
+        catch (Exception e) when (e is InvalidOperationException or FormatException or ArgumentException) { throw new CliException($"{cmd}: {e.Message}", 1); }
+        var spec = SweepRunner.ReadSpec(Path.Combine(outDir, SweepRunner.ManifestFile));
+        if (!p.Has("no-plots")) SweepPlots.Write(spec, outDir, records);
+        Console.Error.WriteLine($"merged {p.Positionals.Count} shard(s), {records.Count} runs -> {outDir}");
+        return 0;
+    }
+
+    internal static (int K, int N) ParseShard(string text)
+    {
+        var parts = text.Split('/');
+        if (parts.Length == 2 && int.TryParse(parts[0], NumberStyles.Integer, CultureInfo.InvariantCulture, out int k) && int.TryParse(parts[1], NumberStyles.Integer, CultureInfo.InvariantCulture, out int n) && n >= 1 && k >= 1 && k <= n)
+            return (k, n);
+        throw new CliException($"sweep: --shard expects K/N with 1 ≤ K ≤ N (e.g. 2/4); got '{text}'");
+    }
+
+    private static void PrintSummary(SweepSpec spec, string dir, IReadOnlyList<SweepRecord> records, double seconds)
+    {
+        long steps = records.Sum(r => r.EnvSteps);
+        double busy = records.Sum(r => r.WallSeconds);
+        Console.WriteLine($"{records.Count} runs in {seconds:F1} s ({records.Count / seconds:F1} runs/s of this invocation's work incl. resumed ones); {steps / Math.Max(busy, 1e-9) / 1e6:F1} M env-steps/s per worker");
+        Console.WriteLine($"{"point",5}  {"runs",5}  {"return (95% CI)",-28}  {"epsilon",8}  options");
+        foreach (var g in records.GroupBy(r => r.Point).OrderBy(g => g.Key))
+        {
+            var ret = SweepOutputs.Stats(g.Select(r => r.FinalReturnMean));
+            var eps = SweepOutputs.Stats(g.Select(r => r.FinalDisagreement));
+            Console.WriteLine($"{g.Key,5}  {g.Count(),5}  {ret.Mean,9:F1} [{ret.Low,8:F1}, {ret.High,8:F1}]  {eps.Mean,8:F4}  {SweepSpec.Describe(spec.Points[g.Key], spec.Columns)}");
+        }
+        Console.WriteLine($"outputs: {string.Join(", ", SweepOutputs.Files.Select(f => Path.Combine(dir, f)))}");
+    }
+
+    /// <summary>A one-line progress bar on stderr: runs done, runs/s and ETA, redrawn at most 10 times a second.</summary>
+    private sealed class ProgressBar(bool quiet)
+    {
+        private readonly Stopwatch _since = Stopwatch.StartNew();
+        private bool _drawn;
+
+        public void Report(SweepProgress p)
+        {
+            if (quiet || (_since.ElapsedMilliseconds < 100 && p.Done < p.Total)) return;
+            _since.Restart();
+            const int width = 30;
+            int filled = p.Total == 0 ? width : (int)((long)width * p.Done / p.Total);
+            Console.Error.Write($"\r  [{new string('#', filled)}{new string('.', width - filled)}] {p.Done}/{p.Total} runs  {p.RunsPerSecond,6:F1} runs/s  ETA {p.Eta:h\\:mm\\:ss}   ");
+            _drawn = true;
+        }
+
+        public void Finish()
+        {
+            if (_drawn) Console.Error.WriteLine();
+        }
+    }
+}

@@ -1,0 +1,72 @@
+using FastIL.Envs;
+using FastIL.Learning;
+
+namespace FastIL.Algorithms;
+
+/// <summary>
+/// Buffers one worker reuses across runs (a sweep runs thousands): the rollout batch, the evaluator, the trainer
+/// and the data set, each kept while the next run needs the same shape. Reuse never changes results: every run
+/// resets the envs with its own seeds, clears the data set and fits from zero parameters. Not thread-safe: one per worker.
+/// </summary>
+public sealed class ImitationWorkspace : IDisposable
+{
+    private (string Env, int M, int Horizon, int Threads) _envKey;
+    private VectorEnv? _env;
+    private (string Env, int Episodes, int Horizon, int Threads) _evalKey;
+    private Evaluator? _evaluator;
+    private TrainerOptions? _trainerKey;
+    private Trainer? _trainer;
+    private Dataset? _data;
+
+    internal VectorEnv RolloutEnv(EnvSpec spec, int m, int horizon, int threads)
+    {
+        var key = (spec.Id, m, horizon, threads);
+        if (_env is null || _envKey != key)
+        {
+            _env?.Dispose();
+            _env = EnvRegistry.Create(spec.Id, m, new EnvOptions { AutoReset = AutoResetMode.Disabled, Threads = threads, MaxEpisodeSteps = horizon });
+            _envKey = key;
+        }
+        return _env;
+    }
+
+    internal Evaluator Evaluator(EnvSpec spec, int episodes, int horizon, int threads)
+    {
+        var key = (spec.Id, episodes, horizon, threads);
+        if (_evaluator is null || _evalKey != key)
+        {
+            _evaluator?.Dispose();
+            _evaluator = new Evaluator(spec, episodes, threads, horizon);
+            _evalKey = key;
+        }
+        return _evaluator;
+    }
+
+    internal Trainer Trainer(TrainerOptions options)
+    {
+        if (_trainer is null || _trainerKey != options)
+        {
+            _trainer?.Dispose();
+            _trainer = new Trainer(options);
+            _trainerKey = options;
+        }
+        return _trainer;
+    }
+
+    internal Dataset Dataset(int inputDim, bool continuous, int capacity)
+    {
+        if (_data is null || _data.InputDim != inputDim || _data.Continuous != continuous) _data = new Dataset(inputDim, continuous, capacity);
+        _data.Clear();
+        _data.EnsureCapacity(capacity);
+        return _data;
+    }
+
+    /// <summary>Releases the envs' and trainer's threads.</summary>
+    public void Dispose()
+    {
+        _env?.Dispose();
+        _evaluator?.Dispose();
+        _trainer?.Dispose();
+        _env = null; _evaluator = null; _trainer = null;
+    }
+}
