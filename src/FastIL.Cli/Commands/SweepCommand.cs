@@ -77,15 +77,29 @@ internal static class SweepCommand
         Console.WriteLine($"outputs: {string.Join(", ", SweepOutputs.Files.Select(f => Path.Combine(dir, f)))}");
     }
 
-    /// <summary>A one-line progress bar on stderr: runs done, runs/s and ETA, redrawn at most 10 times a second.</summary>
+    /// <summary>
+    /// A one-line progress bar on stderr (runs done, runs/s, ETA) redrawn at most 10 times a second; when stderr is
+    /// not a terminal (CI, a log file), a plain line every 10% instead.
+    /// </summary>
     private sealed class ProgressBar(bool quiet)
     {
         private readonly Stopwatch _since = Stopwatch.StartNew();
+        private readonly bool _terminal = !Console.IsErrorRedirected;
+        private int _lastDecile = -1;
         private bool _drawn;
 
         public void Report(SweepProgress p)
         {
-            if (quiet || (_since.ElapsedMilliseconds < 100 && p.Done < p.Total)) return;
+            if (quiet) return;
+            if (!_terminal)
+            {
+                int decile = p.Total == 0 ? 10 : (int)(10L * p.Done / p.Total);
+                if (decile == _lastDecile) return;
+                _lastDecile = decile;
+                Console.Error.WriteLine($"  {p.Done}/{p.Total} runs  {p.RunsPerSecond:F1} runs/s  ETA {p.Eta:h\\:mm\\:ss}");
+                return;
+            }
+            if (_since.ElapsedMilliseconds < 100 && p.Done < p.Total) return;
             _since.Restart();
             const int width = 30;
             int filled = p.Total == 0 ? width : (int)((long)width * p.Done / p.Total);

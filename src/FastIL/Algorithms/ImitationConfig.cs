@@ -62,7 +62,7 @@ public sealed record ImitationConfig
     /// <summary>Per-env defaults (see the README's table for what they reach).</summary>
     public static ImitationConfig For(string envId) => envId switch
     {
-        "CartPole-v1" => new() { Env = envId, Iterations = 4, Rollouts = 4, Policy = PolicyKind.Logistic, L2 = 1e-4 },
+        "CartPole-v1" => new() { Env = envId, Iterations = 5, Rollouts = 5, Policy = PolicyKind.Logistic, L2 = 1e-4 },
         "MountainCar-v0" => new() { Env = envId, Iterations = 6, Rollouts = 16, Policy = PolicyKind.Softmax, Standardize = true, L2 = 1e-8 },
         "Acrobot-v1" => new() { Env = envId, Iterations = 5, Rollouts = 8, Policy = PolicyKind.Softmax, Standardize = true, L2 = 1e-4 },
         "Pendulum-v1" => new() { Env = envId, Iterations = 6, Rollouts = 16, Policy = PolicyKind.Linear, Features = "rff:128:1", Standardize = true, L2 = 1e-6 },

@@ -74,7 +74,8 @@ public static class ImitationRunner
             var r = new IterationResult(it, beta, data.Count, steps, eval, fit, rolloutSeconds, fitSeconds, evalSeconds);
             results.Add(r);
             onIteration?.Invoke(r);
-            if (!config.SelectBest || eval.ReturnMean > bestReturn)
+            // Ties go to the later iterate: equally good on the selection episodes, but trained on more data.
+            if (!config.SelectBest || eval.ReturnMean >= bestReturn)
             {
                 bestReturn = eval.ReturnMean;
                 bestIteration = it;
