@@ -1,4 +1,7 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using FastIL.Parallel;
 using FastIL.Policies;
 
@@ -103,6 +106,18 @@ public sealed class Trainer : IChunkJob, IDisposable
         return f;
     }
 
+    /// <summary>The Hessian of the objective at the policy's current parameters (discrete policies; for tests).</summary>
+    internal void Hessian(Dataset data, LinearPolicy policy, Span<double> hessian)
+    {
+        Validate(data, policy);
+        if (policy.Kind == PolicyKind.Linear || policy.ParameterCount > Options.NewtonMaxParameters) throw new ArgumentException("Hessians are kept for discrete policies with few parameters");
+        Prepare(data, policy, restandardize: false);
+        policy.Weights.CopyTo(_theta, 0);
+        policy.Bias.CopyTo(_theta, policy.Weights.Length);
+        EvaluateWithHessian(_theta, _g);
+        _hess.AsSpan(0, hessian.Length).CopyTo(hessian);
+    }
+
     private static void Validate(Dataset data, LinearPolicy policy)
     {
         if (data.Count == 0) throw new ArgumentException("the data set is empty");
@@ -145,10 +160,14 @@ public sealed class Trainer : IChunkJob, IDisposable
         }
         for (int j = 0; j < d; j++)
         {
-            ReadOnlySpan<float> x = data.Column(j);
             Span<double> z = _z[j].AsSpan(0, _n);
-            double mu = policy.Standardize ? policy.Mean[j] : 0, inv = policy.Standardize ? 1.0 / policy.Std[j] : 1.0;
-            for (int i = 0; i < _n; i++) z[i] = (x[i] - mu) * inv;
+            TensorPrimitives.ConvertChecked<float, double>(data.Column(j), z);   // exact widening, SIMD
+            if (policy.Standardize)
+            {
+                // (x − mean) · (1/std), in two exact-order passes as the scalar formula rounds them.
+                TensorPrimitives.Subtract(z, policy.Mean[j], z);
+                TensorPrimitives.Multiply(z, 1.0 / policy.Std[j], z);
+            }
         }
         if (policy.Features.Kind != FeatureKind.Identity) policy.Features.Apply<double>(_z, _phi, 0, _n);
 
@@ -245,9 +264,20 @@ public sealed class Trainer : IChunkJob, IDisposable
     {
         if (Options.ScalarReference) { ExecuteChunkScalar(block); return; }
         int r0 = block * BlockRows, len = Math.Min(_n, r0 + BlockRows) - r0;
-        double[] theta = _evalTheta;
         Span<double> part = _partials.AsSpan(block * _partialStride, _partialStride);
         part.Clear();
+        if (_withHessian) HessianAccumulators().Clear();
+        // Discrete policies without an entropy bonus: one fused pass, four rows per step; the rest by spans.
+        int done = Vector256.IsHardwareAccelerated && _kind != PolicyKind.Linear && _entWeight == 0 && !Options.ScalarHessian
+            ? FusedRows(part, r0, len) : 0;
+        if (done < len) SpanRows(part, r0 + done, len - done);
+        if (_withHessian) StoreHessian(part);
+    }
+
+    /// <summary>The span-based block kernel (TensorPrimitives per column), accumulating into <paramref name="part"/>.</summary>
+    private void SpanRows(Span<double> part, int r0, int len)
+    {
+        double[] theta = _evalTheta;
         int classes = _kind == PolicyKind.Logistic ? 2 : _rows;
         if (t_logits is null || t_logits.Length < classes) t_logits = new double[Math.Max(classes, 4)][];
         for (int c = 0; c < classes; c++) t_logits[c] ??= new double[BlockRows];
@@ -273,12 +303,12 @@ public sealed class Trainer : IChunkJob, IDisposable
             if (_weighted)
             {
                 TensorPrimitives.Multiply(res, _w.AsSpan(r0, len), s);     // w(ŷ − y)
-                part[0] = TensorPrimitives.Dot(s, res);
+                part[0] += TensorPrimitives.Dot(s, res);
                 TensorPrimitives.Multiply(s, 2.0, res);
             }
             else
             {
-                part[0] = TensorPrimitives.Dot(res, res);
+                part[0] += TensorPrimitives.Dot(res, res);
                 TensorPrimitives.Multiply(res, 2.0, res);
             }
             AccumulateGradient(part, l, first: 0, r0, len);
@@ -334,8 +364,8 @@ public sealed class Trainer : IChunkJob, IDisposable
         for (int i = 0; i < len; i++) l[y[i]][i] -= 1.0;                 // p_c − [y = c] (+ entropy term)
         if (_weighted)
             for (int c = first; c < classes; c++) TensorPrimitives.Multiply(l[c].AsSpan(0, len), _w.AsSpan(r0, len), l[c].AsSpan(0, len));
-        part[0] = loss;
-        part[1] = correct;
+        part[0] += loss;
+        part[1] += correct;
         AccumulateGradient(part, l, first, r0, len);
     }
 
@@ -401,43 +431,219 @@ public sealed class Trainer : IChunkJob, IDisposable
         part[1] = correct;
     }
 
-    [ThreadStatic] private static double[]? t_c, t_tmp;
+    [ThreadStatic] private static double[]? t_hacc, t_gacc;
+
+    // Unique Hessian sums of one block: for free-row pairs r ≤ s and extended-feature pairs a ≤ b, four lanes each
+    // (the fused kernel's Vector256 lanes; the scalar path adds into lane 0).
+    private int HessianPairsRS => _rows * (_rows + 1) / 2;
+    private int HessianPairsAB => (_features + 1) * (_features + 2) / 2;
+
+    private Span<double> HessianAccumulators()
+    {
+        int n = HessianPairsRS * HessianPairsAB * 4;
+        if (t_hacc is null || t_hacc.Length < n) t_hacc = new double[Math.Max(n, 64)];
+        return t_hacc.AsSpan(0, n);
+    }
 
     /// <summary>
-    /// Adds this block's Hessian of the summed NLL: for free rows r, s and extended features a, b (φ and the bias 1),
-    /// H[(r,a),(s,b)] += Σ_i w_i·(p_r·[r = s] − p_r·p_s)·φ_a·φ_b. Stored row-major over the parameter order
-    /// (weights row by row, then biases).
+    /// Scalar Hessian accumulation for rows of the span path: Σ_i w_i·(p_r·[r = s] − p_r·p_s)·φ̃_a·φ̃_b for free rows
+    /// r ≤ s and extended features a ≤ b (φ and the bias 1).
     /// </summary>
     private void AccumulateHessian(Span<double> part, double[][] prob, int first, int classes, int r0, int len)
     {
-        int p = _rows * _features + _rows, f = _features;
-        Span<double> h = part.Slice(2 + p, p * p);
-        t_c ??= new double[BlockRows];
-        t_tmp ??= new double[BlockRows];
-        Span<double> c = t_c.AsSpan(0, len), tmp = t_tmp.AsSpan(0, len);
-        for (int r = 0; r < _rows; r++)
-            for (int s2 = r; s2 < _rows; s2++)
-            {
-                ReadOnlySpan<double> pr = prob[r + first].AsSpan(0, len), ps = prob[s2 + first].AsSpan(0, len);
-                TensorPrimitives.Multiply(pr, ps, c);
-                TensorPrimitives.Negate(c, c);
-                if (r == s2) TensorPrimitives.Add(c, pr, c);
-                if (_weighted) TensorPrimitives.Multiply(c, _w.AsSpan(r0, len), c);
-                for (int a = 0; a <= f; a++)
+        int rows = _rows, f = _features, fe = f + 1, pairsAB = HessianPairsAB;
+        Span<double> acc = HessianAccumulators();
+        Span<double> c = stackalloc double[HessianPairsRS];
+        Span<double> phi = stackalloc double[fe];
+        for (int i = 0; i < len; i++)
+        {
+            double w = _weighted ? _w[r0 + i] : 1.0;
+            int k = 0;
+            for (int r = 0; r < rows; r++)
+                for (int s2 = r; s2 < rows; s2++, k++)
                 {
-                    if (a < f) TensorPrimitives.Multiply(c, _phi[a].AsSpan(r0, len), tmp); else c.CopyTo(tmp);
-                    int ia = a < f ? r * f + a : _rows * f + r;
-                    for (int b = 0; b <= f; b++)
+                    double pr = prob[r + first][i], ps = prob[s2 + first][i];
+                    c[k] = w * (r == s2 ? pr * (1 - ps) : -(pr * ps));
+                }
+            for (int a = 0; a < f; a++) phi[a] = _phi[a][r0 + i];
+            phi[f] = 1.0;
+            int ab = 0;
+            for (int a = 0; a < fe; a++)
+                for (int b = a; b < fe; b++, ab++)
+                {
+                    double m = phi[a] * phi[b];
+                    for (int rs = 0; rs < c.Length; rs++) acc[(rs * pairsAB + ab) * 4] += c[rs] * m;
+                }
+        }
+    }
+
+    /// <summary>Sums the lanes of the block's Hessian accumulators and writes the full symmetric P×P matrix into its slot.</summary>
+    private void StoreHessian(Span<double> part)
+    {
+        int rows = _rows, f = _features, fe = f + 1, p = rows * f + rows, pairsAB = HessianPairsAB;
+        Span<double> acc = HessianAccumulators();
+        Span<double> h = part.Slice(2 + p, p * p);
+        int kk = 0;
+        for (int r = 0; r < rows; r++)
+            for (int s2 = r; s2 < rows; s2++, kk++)
+            {
+                int ab = 0;
+                for (int a = 0; a < fe; a++)
+                    for (int b = a; b < fe; b++, ab++)
                     {
-                        int ib = b < f ? s2 * f + b : _rows * f + s2;
-                        if (r == s2 && b < a) continue; // symmetric within a diagonal block
-                        double v = b < f ? TensorPrimitives.Dot(tmp, _phi[b].AsSpan(r0, len)) : TensorPrimitives.Sum<double>(tmp);
-                        h[ia * p + ib] = v;
-                        h[ib * p + ia] = v;
+                        int o = (kk * pairsAB + ab) * 4;
+                        double v = (acc[o] + acc[o + 1]) + (acc[o + 2] + acc[o + 3]);
+                        int ia = a < f ? r * f + a : rows * f + r, ib = b < f ? s2 * f + b : rows * f + s2;
+                        int ja = a < f ? s2 * f + a : rows * f + s2, jb = b < f ? r * f + b : rows * f + r;
+                        h[ia * p + ib] = v; h[ib * p + ia] = v; // (r,a)-(s,b)
+                        h[ja * p + jb] = v; h[jb * p + ja] = v; // (s,a)-(r,b): the same sum with a and b swapped
+                    }
+            }
+    }
+
+    /// <summary>
+    /// The fused kernel for discrete policies without an entropy bonus: for four rows at a time it computes the
+    /// logits, a stable log-sum-exp, the weighted NLL, the greedy hit, the residuals w·(p − onehot(y)), their
+    /// products with the features (the gradient) and, for Newton, the Hessian sums — one pass over the data instead of
+    /// dozens. Returns the number of rows handled (a multiple of four); <see cref="SpanRows"/> does the rest.
+    /// </summary>
+    private int FusedRows(Span<double> part, int r0, int len)
+    {
+        int n4 = len & ~3;
+        if (n4 == 0) return 0;
+        int rows = _rows, f = _features, fe = f + 1, p = rows * f + rows;
+        int first = _kind == PolicyKind.Logistic ? 1 : 0, classes = rows + first;
+        int pairsRS = HessianPairsRS, pairsAB = HessianPairsAB;
+        double[] theta = _evalTheta;
+        if (t_gacc is null || t_gacc.Length < rows * fe * 4) t_gacc = new double[Math.Max(rows * fe * 4, 64)];
+        Span<double> gacc = t_gacc.AsSpan(0, rows * fe * 4);
+        gacc.Clear();
+        Span<double> hacc = _withHessian ? HessianAccumulators() : default;
+        Span<double> z = stackalloc double[classes * 4];
+        Span<double> phiv = stackalloc double[fe * 4];
+        Span<double> cv = stackalloc double[pairsRS * 4];
+        ref double g0 = ref MemoryMarshal.GetReference(gacc);
+        var lossAcc = Vector256<double>.Zero;
+        var hits = Vector256<double>.Zero;
+        var one = Vector256<double>.One;
+        var sProduct = one;
+        int pending = 0;
+        for (int i = 0; i < n4; i += 4)
+        {
+            int row = r0 + i;
+            for (int a = 0; a < f; a++) Vector256.LoadUnsafe(ref _phi[a][row]).StoreUnsafe(ref phiv[a * 4]);
+            one.StoreUnsafe(ref phiv[f * 4]);
+            if (first == 1) Vector256<double>.Zero.StoreUnsafe(ref z[0]);
+            for (int r = 0; r < rows; r++)
+            {
+                var acc = Vector256.Create(theta[rows * f + r]);
+                for (int k = 0; k < f; k++) acc = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref phiv[k * 4]), Vector256.Create(theta[r * f + k]), acc);
+                acc.StoreUnsafe(ref z[(r + first) * 4]);
+            }
+            var y = Vector256.Create((double)_labels[row], _labels[row + 1], _labels[row + 2], _labels[row + 3]);
+            var m = Vector256.LoadUnsafe(ref z[0]);
+            for (int c = 1; c < classes; c++) m = Vector256.Max(m, Vector256.LoadUnsafe(ref z[c * 4]));
+            var zy = Vector256<double>.Zero;
+            for (int c = 0; c < classes; c++)
+                zy = Vector256.ConditionalSelect(Vector256.Equals(y, Vector256.Create((double)c)), Vector256.LoadUnsafe(ref z[c * 4]), zy);
+            // Greedy hit: y is the first maximum (classes before y strictly below, after y not above).
+            var ok = Vector256<double>.AllBitsSet;
+            for (int c = 0; c < classes; c++)
+            {
+                var zc = Vector256.LoadUnsafe(ref z[c * 4]);
+                var before = Vector256.GreaterThan(y, Vector256.Create((double)c));
+                var isY = Vector256.Equals(y, Vector256.Create((double)c));
+                var cond = Vector256.ConditionalSelect(before, Vector256.LessThan(zc, zy), Vector256.LessThanOrEqual(zc, zy));
+                ok &= cond | isY;
+            }
+            hits += one & ok;
+            // e_c = exp(z_c − m), each once; with two classes the larger is exp(0) = 1 and one exp serves both.
+            Vector256<double> s;
+            if (classes == 2)
+            {
+                var z0 = Vector256.LoadUnsafe(ref z[0]);
+                var d = Vector256.LoadUnsafe(ref z[4]) - z0;
+                var e = FastIL.Kernels.MathKernels.FastExp.ExpNonPositive(-Vector256.Abs(d));
+                var firstWins = Vector256.GreaterThan(d, Vector256<double>.Zero);
+                Vector256.ConditionalSelect(firstWins, e, one).StoreUnsafe(ref z[0]);
+                Vector256.ConditionalSelect(firstWins, one, e).StoreUnsafe(ref z[4]);
+                s = one + e;
+            }
+            else
+            {
+                s = Vector256<double>.Zero;
+                for (int c = 0; c < classes; c++)
+                {
+                    var e = FastIL.Kernels.MathKernels.FastExp.ExpNonPositive(Vector256.LoadUnsafe(ref z[c * 4]) - m);
+                    e.StoreUnsafe(ref z[c * 4]);
+                    s += e;
+                }
+            }
+            var w = _weighted ? Vector256.LoadUnsafe(ref _w[row]) : one;
+            // −log p_y = log s − (z_y − m). Unweighted, the logs of eight groups are taken at once as the log of the
+            // product of their s (each in [1, K], so the product cannot overflow).
+            lossAcc -= w * (zy - m);
+            if (_weighted) lossAcc = Vector256.FusedMultiplyAdd(w, Vector256.Log(s), lossAcc);
+            else
+            {
+                sProduct *= s;
+                if (++pending == 8) { lossAcc += Vector256.Log(sProduct); sProduct = one; pending = 0; }
+            }
+            // Probabilities p_c = e_c / s, into z (overwriting the logits).
+            var invS = one / s;
+            for (int c = 0; c < classes; c++) (Vector256.LoadUnsafe(ref z[c * 4]) * invS).StoreUnsafe(ref z[c * 4]);
+            if (_withHessian)
+            {
+                int k = 0;
+                for (int r = 0; r < rows; r++)
+                {
+                    var pr = Vector256.LoadUnsafe(ref z[(r + first) * 4]);
+                    for (int s2 = r; s2 < rows; s2++, k++)
+                    {
+                        var ps = Vector256.LoadUnsafe(ref z[(s2 + first) * 4]);
+                        (w * (r == s2 ? pr * (one - ps) : -(pr * ps))).StoreUnsafe(ref cv[k * 4]);
+                    }
+                }
+                ref double h0 = ref MemoryMarshal.GetReference(hacc);
+                int ab = 0;
+                for (int a = 0; a < fe; a++)
+                {
+                    var pa = Vector256.LoadUnsafe(ref phiv[a * 4]);
+                    for (int b = a; b < fe; b++, ab++)
+                    {
+                        var prod = pa * Vector256.LoadUnsafe(ref phiv[b * 4]);
+                        for (int rs = 0; rs < pairsRS; rs++)
+                        {
+                            ref double slot = ref Unsafe.Add(ref h0, (rs * pairsAB + ab) * 4);
+                            Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref cv[rs * 4]), prod, Vector256.LoadUnsafe(ref slot)).StoreUnsafe(ref slot);
+                        }
                     }
                 }
             }
+            for (int r = 0; r < rows; r++)
+            {
+                int c = r + first;
+                var res = w * (Vector256.LoadUnsafe(ref z[c * 4]) - (one & Vector256.Equals(y, Vector256.Create((double)c))));
+                for (int a = 0; a < fe; a++)
+                {
+                    ref double slot = ref Unsafe.Add(ref g0, (r * fe + a) * 4);
+                    Vector256.FusedMultiplyAdd(res, Vector256.LoadUnsafe(ref phiv[a * 4]), Vector256.LoadUnsafe(ref slot)).StoreUnsafe(ref slot);
+                }
+            }
+        }
+        if (pending > 0) lossAcc += Vector256.Log(sProduct);
+        part[0] += Vector256.Sum(lossAcc);
+        part[1] += Vector256.Sum(hits);
+        Span<double> grad = part.Slice(2, p);
+        for (int r = 0; r < rows; r++)
+        {
+            for (int k = 0; k < f; k++) grad[r * f + k] += HSum(gacc, (r * fe + k) * 4);
+            grad[rows * f + r] += HSum(gacc, (r * fe + f) * 4);
+        }
+        return n4;
     }
+
+    private static double HSum(ReadOnlySpan<double> v, int o) => (v[o] + v[o + 1]) + (v[o + 2] + v[o + 3]);
 
     /// <summary>
     /// Damped Newton: solve (H + λD + μI)·d = −g by Cholesky (μ: a tiny damping, raised only if H is singular, as the
@@ -506,8 +712,8 @@ public sealed class Trainer : IChunkJob, IDisposable
         for (int r = 0; r < _rows; r++)
         {
             ReadOnlySpan<double> g = residual[r + first].AsSpan(0, len);
-            for (int k = 0; k < _features; k++) grad[r * _features + k] = TensorPrimitives.Dot(g, _phi[k].AsSpan(r0, len));
-            grad[_rows * _features + r] = TensorPrimitives.Sum(g);
+            for (int k = 0; k < _features; k++) grad[r * _features + k] += TensorPrimitives.Dot(g, _phi[k].AsSpan(r0, len));
+            grad[_rows * _features + r] += TensorPrimitives.Sum(g);
         }
     }
 

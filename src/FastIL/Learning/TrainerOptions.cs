@@ -40,6 +40,8 @@ public sealed record TrainerOptions
     /// agrees with the SIMD kernel to rounding).
     /// </summary>
     public bool ScalarReference { get; init; }
+    /// <summary>Forces the scalar path of the Hessian kernel (tests compare it with the Vector256 path).</summary>
+    internal bool ScalarHessian { get; init; }
 }
 
 /// <summary>The outcome of one fit.</summary>

@@ -105,3 +105,24 @@ public class SimdPathTests
         Assert.Contains("float32-only", e.Message);
     }
 }
+
+public class FastExpTests
+{
+    [Fact]
+    public void FastExp_IsAccurate_AndVectorMatchesScalar()
+    {
+        double worst = 0;
+        for (int i = 0; i < 100_000; i++)
+        {
+            double x = -FastIL.Random.CounterRng.Uniform(5, (ulong)i, 0, 0) * (i % 3 == 0 ? 1 : i % 3 == 1 ? 40 : 720);
+            double e = FastIL.Kernels.MathKernels.FastExp.ExpNonPositive(x);
+            var v = FastIL.Kernels.MathKernels.FastExp.ExpNonPositive(System.Runtime.Intrinsics.Vector256.Create(x));
+            Assert.Equal(BitConverter.DoubleToInt64Bits(e), BitConverter.DoubleToInt64Bits(v[2]));
+            double exact = Math.Exp(x);
+            if (x < -708) { Assert.Equal(0.0, e); continue; }
+            worst = Math.Max(worst, Math.Abs(e - exact) / exact);
+        }
+        Assert.True(worst < 1e-15, $"worst relative error {worst}");
+        Assert.Equal(1.0, FastIL.Kernels.MathKernels.FastExp.ExpNonPositive(0.0));
+    }
+}

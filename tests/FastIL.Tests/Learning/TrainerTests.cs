@@ -184,3 +184,39 @@ public class NewtonSolverTests
         Assert.Equal(Solver.Newton, newton.UsedSolver);
     }
 }
+
+public class HessianKernelTests
+{
+    [Theory]
+    [InlineData(PolicyKind.Logistic, 2, false)]
+    [InlineData(PolicyKind.Softmax, 3, true)]
+    [InlineData(PolicyKind.Softmax, 2, false)]
+    public void VectorHessian_MatchesScalarReference_AndFiniteDifferencesOfTheGradient(PolicyKind kind, int classes, bool weighted)
+    {
+        var data = TestDatasets.Synthetic(5003, 3, classes, 31, weighted); // a partial last block and a scalar tail
+        var policy = TestDatasets.Policy(kind, 3, classes);
+        for (int i = 0; i < policy.Weights.Length; i++) policy.Weights[i] = Math.Sin(i + 2) * 0.5;
+        for (int r = 0; r < policy.Bias.Length; r++) policy.Bias[r] = 0.1 * r;
+        int p = policy.ParameterCount;
+        using var vec = new Trainer(new TrainerOptions { L2 = 0.01 });
+        using var sca = new Trainer(new TrainerOptions { L2 = 0.01, ScalarHessian = true });
+        var hv = new double[p * p]; var hs = new double[p * p];
+        vec.Hessian(data, policy, hv);
+        sca.Hessian(data, policy, hs);
+        for (int k = 0; k < hv.Length; k++) Assert.True(Math.Abs(hv[k] - hs[k]) <= 1e-12 * Math.Max(1, Math.Abs(hs[k])), $"entry {k}: {hv[k]:R} vs {hs[k]:R}");
+        var gp = new double[p]; var gm = new double[p];
+        for (int j = 0; j < p; j++)
+        {
+            ref double param = ref j < policy.Weights.Length ? ref policy.Weights[j] : ref policy.Bias[j - policy.Weights.Length];
+            double orig = param, h = 1e-5;
+            param = orig + h; vec.Objective(data, policy, gp);
+            param = orig - h; vec.Objective(data, policy, gm);
+            param = orig;
+            for (int k = 0; k < p; k++)
+            {
+                double fd = (gp[k] - gm[k]) / (2 * h);
+                Assert.True(Math.Abs(fd - hv[k * p + j]) <= 1e-6 * Math.Max(1, Math.Abs(fd)), $"H[{k},{j}] = {hv[k * p + j]:R}, finite difference {fd:R}");
+            }
+        }
+    }
+}
