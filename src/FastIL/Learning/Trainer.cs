@@ -269,7 +269,14 @@ public sealed class Trainer : IChunkJob, IDisposable
         if (_withHessian) HessianAccumulators().Clear();
         // Discrete policies without an entropy bonus: one fused pass, four rows per step; the rest by spans.
         int done = Vector256.IsHardwareAccelerated && _kind != PolicyKind.Linear && _entWeight == 0 && !Options.ScalarHessian
-            ? FusedRows(part, r0, len) : 0;
+            ? _features switch
+            {
+                // Compile-time feature counts let the JIT fold the inner loops' bounds (generic struct specialization).
+                1 => FusedRows<Dim1>(part, r0, len), 2 => FusedRows<Dim2>(part, r0, len), 3 => FusedRows<Dim3>(part, r0, len),
+                4 => FusedRows<Dim4>(part, r0, len), 5 => FusedRows<Dim5>(part, r0, len), 6 => FusedRows<Dim6>(part, r0, len),
+                _ => FusedRows<DimAny>(part, r0, len),
+            }
+            : 0;
         if (done < len) SpanRows(part, r0 + done, len - done);
         if (_withHessian) StoreHessian(part);
     }
@@ -507,11 +514,11 @@ public sealed class Trainer : IChunkJob, IDisposable
     /// products with the features (the gradient) and, for Newton, the Hessian sums — one pass over the data instead of
     /// dozens. Returns the number of rows handled (a multiple of four); <see cref="SpanRows"/> does the rest.
     /// </summary>
-    private int FusedRows(Span<double> part, int r0, int len)
+    private int FusedRows<TF>(Span<double> part, int r0, int len) where TF : struct, IDim
     {
         int n4 = len & ~3;
         if (n4 == 0) return 0;
-        int rows = _rows, f = _features, fe = f + 1, p = rows * f + rows;
+        int rows = _rows, f = TF.Value > 0 ? TF.Value : _features, fe = f + 1, p = rows * f + rows;
         int first = _kind == PolicyKind.Logistic ? 1 : 0, classes = rows + first;
         int pairsRS = HessianPairsRS, pairsAB = HessianPairsAB;
         double[] theta = _evalTheta;
@@ -523,6 +530,11 @@ public sealed class Trainer : IChunkJob, IDisposable
         Span<double> phiv = stackalloc double[fe * 4];
         Span<double> cv = stackalloc double[pairsRS * 4];
         ref double g0 = ref MemoryMarshal.GetReference(gacc);
+        ref double zr = ref MemoryMarshal.GetReference(z);
+        ref double pv = ref MemoryMarshal.GetReference(phiv);
+        ref double th = ref MemoryMarshal.GetArrayDataReference(theta);
+        ref int lab = ref MemoryMarshal.GetArrayDataReference(_labels);
+        double[][] cols = _phi;
         var lossAcc = Vector256<double>.Zero;
         var hits = Vector256<double>.Zero;
         var one = Vector256<double>.One;
@@ -531,26 +543,26 @@ public sealed class Trainer : IChunkJob, IDisposable
         for (int i = 0; i < n4; i += 4)
         {
             int row = r0 + i;
-            for (int a = 0; a < f; a++) Vector256.LoadUnsafe(ref _phi[a][row]).StoreUnsafe(ref phiv[a * 4]);
-            one.StoreUnsafe(ref phiv[f * 4]);
-            if (first == 1) Vector256<double>.Zero.StoreUnsafe(ref z[0]);
+            for (int a = 0; a < f; a++) Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(cols[a]), (nuint)row).StoreUnsafe(ref pv, (nuint)(a * 4));
+            one.StoreUnsafe(ref pv, (nuint)(f * 4));
+            if (first == 1) Vector256<double>.Zero.StoreUnsafe(ref zr);
             for (int r = 0; r < rows; r++)
             {
-                var acc = Vector256.Create(theta[rows * f + r]);
-                for (int k = 0; k < f; k++) acc = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref phiv[k * 4]), Vector256.Create(theta[r * f + k]), acc);
-                acc.StoreUnsafe(ref z[(r + first) * 4]);
+                var acc = Vector256.Create(Unsafe.Add(ref th, rows * f + r));
+                for (int k = 0; k < f; k++) acc = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref pv, (nuint)(k * 4)), Vector256.Create(Unsafe.Add(ref th, r * f + k)), acc);
+                acc.StoreUnsafe(ref zr, (nuint)((r + first) * 4));
             }
-            var y = Vector256.Create((double)_labels[row], _labels[row + 1], _labels[row + 2], _labels[row + 3]);
-            var m = Vector256.LoadUnsafe(ref z[0]);
-            for (int c = 1; c < classes; c++) m = Vector256.Max(m, Vector256.LoadUnsafe(ref z[c * 4]));
+            var y = Vector256.ConvertToDouble(Vector256.WidenLower(Vector128.LoadUnsafe(ref lab, (nuint)row).ToVector256Unsafe()));
+            var m = Vector256.LoadUnsafe(ref zr);
+            for (int c = 1; c < classes; c++) m = Vector256.Max(m, Vector256.LoadUnsafe(ref zr, (nuint)(c * 4)));
             var zy = Vector256<double>.Zero;
             for (int c = 0; c < classes; c++)
-                zy = Vector256.ConditionalSelect(Vector256.Equals(y, Vector256.Create((double)c)), Vector256.LoadUnsafe(ref z[c * 4]), zy);
+                zy = Vector256.ConditionalSelect(Vector256.Equals(y, Vector256.Create((double)c)), Vector256.LoadUnsafe(ref zr, (nuint)(c * 4)), zy);
             // Greedy hit: y is the first maximum (classes before y strictly below, after y not above).
             var ok = Vector256<double>.AllBitsSet;
             for (int c = 0; c < classes; c++)
             {
-                var zc = Vector256.LoadUnsafe(ref z[c * 4]);
+                var zc = Vector256.LoadUnsafe(ref zr, (nuint)(c * 4));
                 var before = Vector256.GreaterThan(y, Vector256.Create((double)c));
                 var isY = Vector256.Equals(y, Vector256.Create((double)c));
                 var cond = Vector256.ConditionalSelect(before, Vector256.LessThan(zc, zy), Vector256.LessThanOrEqual(zc, zy));
@@ -561,12 +573,12 @@ public sealed class Trainer : IChunkJob, IDisposable
             Vector256<double> s;
             if (classes == 2)
             {
-                var z0 = Vector256.LoadUnsafe(ref z[0]);
-                var d = Vector256.LoadUnsafe(ref z[4]) - z0;
+                var z0 = Vector256.LoadUnsafe(ref zr);
+                var d = Vector256.LoadUnsafe(ref zr, 4) - z0;
                 var e = FastIL.Kernels.MathKernels.FastExp.ExpNonPositive(-Vector256.Abs(d));
                 var firstWins = Vector256.GreaterThan(d, Vector256<double>.Zero);
-                Vector256.ConditionalSelect(firstWins, e, one).StoreUnsafe(ref z[0]);
-                Vector256.ConditionalSelect(firstWins, one, e).StoreUnsafe(ref z[4]);
+                Vector256.ConditionalSelect(firstWins, e, one).StoreUnsafe(ref zr);
+                Vector256.ConditionalSelect(firstWins, one, e).StoreUnsafe(ref zr, 4);
                 s = one + e;
             }
             else
@@ -574,8 +586,8 @@ public sealed class Trainer : IChunkJob, IDisposable
                 s = Vector256<double>.Zero;
                 for (int c = 0; c < classes; c++)
                 {
-                    var e = FastIL.Kernels.MathKernels.FastExp.ExpNonPositive(Vector256.LoadUnsafe(ref z[c * 4]) - m);
-                    e.StoreUnsafe(ref z[c * 4]);
+                    var e = FastIL.Kernels.MathKernels.FastExp.ExpNonPositive(Vector256.LoadUnsafe(ref zr, (nuint)(c * 4)) - m);
+                    e.StoreUnsafe(ref zr, (nuint)(c * 4));
                     s += e;
                 }
             }
@@ -591,7 +603,7 @@ public sealed class Trainer : IChunkJob, IDisposable
             }
             // Probabilities p_c = e_c / s, into z (overwriting the logits).
             var invS = one / s;
-            for (int c = 0; c < classes; c++) (Vector256.LoadUnsafe(ref z[c * 4]) * invS).StoreUnsafe(ref z[c * 4]);
+            for (int c = 0; c < classes; c++) (Vector256.LoadUnsafe(ref zr, (nuint)(c * 4)) * invS).StoreUnsafe(ref zr, (nuint)(c * 4));
             if (_withHessian)
             {
                 int k = 0;
@@ -623,11 +635,11 @@ public sealed class Trainer : IChunkJob, IDisposable
             for (int r = 0; r < rows; r++)
             {
                 int c = r + first;
-                var res = w * (Vector256.LoadUnsafe(ref z[c * 4]) - (one & Vector256.Equals(y, Vector256.Create((double)c))));
+                var res = w * (Vector256.LoadUnsafe(ref zr, (nuint)(c * 4)) - (one & Vector256.Equals(y, Vector256.Create((double)c))));
                 for (int a = 0; a < fe; a++)
                 {
                     ref double slot = ref Unsafe.Add(ref g0, (r * fe + a) * 4);
-                    Vector256.FusedMultiplyAdd(res, Vector256.LoadUnsafe(ref phiv[a * 4]), Vector256.LoadUnsafe(ref slot)).StoreUnsafe(ref slot);
+                    Vector256.FusedMultiplyAdd(res, Vector256.LoadUnsafe(ref pv, (nuint)(a * 4)), Vector256.LoadUnsafe(ref slot)).StoreUnsafe(ref slot);
                 }
             }
         }
@@ -642,6 +654,16 @@ public sealed class Trainer : IChunkJob, IDisposable
         }
         return n4;
     }
+
+    /// <summary>A dimension known at compile time (0: use the runtime value).</summary>
+    private interface IDim { static abstract int Value { get; } }
+    private struct Dim1 : IDim { public static int Value => 1; }
+    private struct Dim2 : IDim { public static int Value => 2; }
+    private struct Dim3 : IDim { public static int Value => 3; }
+    private struct Dim4 : IDim { public static int Value => 4; }
+    private struct Dim5 : IDim { public static int Value => 5; }
+    private struct Dim6 : IDim { public static int Value => 6; }
+    private struct DimAny : IDim { public static int Value => 0; }
 
     private static double HSum(ReadOnlySpan<double> v, int o) => (v[o] + v[o + 1]) + (v[o + 2] + v[o + 3]);
 
