@@ -57,7 +57,7 @@ public class DaggerIterationBench
     }
 
     /// <summary>Trajectories per iteration.</summary>
-    [Params(16, 1024, 16384)]
+    [Params(16, 256, 4096)]
     public int Rollouts { get; set; }
 
     private ImitationConfig _cfg = null!;

@@ -9,12 +9,12 @@ namespace FastIL.Cli.Commands;
 /// <summary><c>fastil fit</c>: behavioural cloning from a CSV of logged (state, action) rows.</summary>
 internal static class FitCommand
 {
-    public const string Usage = "fastil fit --data F.csv --label COLUMN [--features-columns a,b,...] [--weight-column W] [--policy auto|logistic|softmax|linear] [--l2 λ | --C C] [--ent-weight E] [--features identity|poly2|rff:D[:BW]] [--seed S] [--standardize] [--threads T] --output policy.json [--json]";
+    public const string Usage = "fastil fit --data F.csv --label COLUMN [--features-columns a,b,...] [--weight-column W] [--policy auto|logistic|softmax|linear] [--l2 λ | --C C] [--ent-weight E] [--features identity|poly2|rff:D[:BW]] [--seed S] [--standardize] [--solver auto|lbfgs|newton|cholesky|adam] [--epochs E] [--learning-rate R] [--threads T] --output policy.json [--json]";
 
     public static int Run(string[] args)
     {
         const string cmd = "fit";
-        var p = new OptionParser(cmd, args, ["data", "label", "features-columns", "weight-column", "policy", "l2", "C", "ent-weight", "features", "seed", "threads", "output"], ["standardize", "json"]);
+        var p = new OptionParser(cmd, args, ["data", "label", "features-columns", "weight-column", "policy", "l2", "C", "ent-weight", "features", "seed", "threads", "output", "solver", "epochs", "learning-rate"], ["standardize", "json"]);
         p.NoPositionals();
         string dataPath = p.Require("data"), label = p.Require("label"), output = p.Require("output");
         string policyArg = p.GetChoice("policy", "auto", "auto", "logistic", "softmax", "linear");
@@ -82,7 +82,15 @@ internal static class FitCommand
         catch (FormatException e) { throw new CliException($"{cmd}: --{e.Message}"); }
         double l2 = p.Has("C") ? 1.0 / (p.GetDouble("C", 1, 1e-300) * data.Count) : p.GetDouble("l2", 0, 0);
         var policy = new LinearPolicy(kind, k, map, inputs, p.Has("standardize"));
-        using var trainer = new Trainer(new TrainerOptions { L2 = l2, EntropyWeight = entWeight, Threads = threads });
+        Solver solver = p.GetChoice("solver", "auto", "auto", "lbfgs", "newton", "cholesky", "adam") switch
+        {
+            "lbfgs" => Solver.Lbfgs, "newton" => Solver.Newton, "cholesky" => Solver.Cholesky, "adam" => Solver.Adam, _ => Solver.Auto,
+        };
+        using var trainer = new Trainer(new TrainerOptions
+        {
+            L2 = l2, EntropyWeight = entWeight, Threads = threads, Solver = solver, Seed = seed,
+            Epochs = p.GetInt("epochs", 50, 1, 1_000_000), LearningRate = p.GetDouble("learning-rate", 0.01, 1e-12, 1e6),
+        });
         var sw = Stopwatch.StartNew();
         FitResult fit;
         try { fit = trainer.Fit(data, policy, warmStart: false); }
@@ -100,6 +108,7 @@ internal static class FitCommand
                 w.WriteNumber("l2", l2);
                 w.WriteNumber("objective", fit.Objective);
                 w.WriteNumber("iterations", fit.Iterations);
+                w.WriteString("solver", trainer.UsedSolver.ToString().ToLowerInvariant());
                 w.WriteNumber("gradient_norm", fit.GradientNorm);
                 w.WriteBoolean("converged", fit.Converged);
                 if (kind == PolicyKind.Linear) w.WriteNumber("mse", fit.MeanSquaredError);

@@ -22,6 +22,15 @@ public static class BuiltinExperts
         _ => throw new ArgumentException($"no built-in expert for {spec.Id}"),
     };
 
+    /// <summary>The MountainCar rule's score v − 0.003·(p + 0.45), positive when the car should push right.</summary>
+    internal static Span<float> MountainCarScore(IColumnSource o, float[] scratch)
+    {
+        Span<float> s = scratch.AsSpan(0, o.RowCount);
+        TensorPrimitives.MultiplyAdd(o.Column(0), -0.003f, o.Column(1), s);
+        TensorPrimitives.Subtract(s, 0.003f * 0.45f, s);
+        return s;
+    }
+
     /// <summary>a[i] = score[i] &gt; 0 ? hi : lo, eight lanes at a time.</summary>
     internal static void Threshold(ReadOnlySpan<float> score, Span<int> actions, int hi, int lo)
     {
@@ -64,13 +73,7 @@ public sealed class MountainCarExpert(int capacity) : DiscreteExpert
     public override string Name => "MountainCar rule v > 0.003(p + 0.45)";
     /// <inheritdoc/>
     public override void Act(IColumnSource o, Span<int> actions)
-    {
-        Span<float> s = _s.AsSpan(0, o.RowCount);
-        // v − 0.003·p − 0.00135
-        TensorPrimitives.MultiplyAdd(o.Column(0), -0.003f, o.Column(1), s);
-        TensorPrimitives.Subtract(s, 0.003f * 0.45f, s);
-        BuiltinExperts.Threshold(s, actions, 2, 0);
-    }
+        => BuiltinExperts.Threshold(BuiltinExperts.MountainCarScore(o, _s), actions, 2, 0);
 }
 
 /// <summary>Acrobot-v1: torque +1 (2) iff 2·θ̇2 − θ̇1 &gt; 0, else −1 (0) (Gymnasium: −78.7 / −137).</summary>
@@ -128,11 +131,8 @@ public sealed class MountainCarContinuousExpert(int capacity) : ContinuousExpert
     /// <inheritdoc/>
     public override void Act(IColumnSource o, Span<float> actions)
     {
-        int n = o.RowCount;
-        Span<float> s = _s.AsSpan(0, n);
-        TensorPrimitives.MultiplyAdd(o.Column(0), -0.003f, o.Column(1), s);
-        TensorPrimitives.Subtract(s, 0.003f * 0.45f, s);
-        for (int i = 0; i < n; i++) actions[i] = s[i] > 0 ? 1f : -1f;
+        Span<float> s = BuiltinExperts.MountainCarScore(o, _s);
+        for (int i = 0; i < s.Length; i++) actions[i] = s[i] > 0 ? 1f : -1f;
     }
 }
 

@@ -14,6 +14,12 @@ public enum Solver
     Cholesky,
     /// <summary>Damped Newton with the exact Hessian and an Armijo line search (discrete policies, no entropy bonus).</summary>
     Newton,
+    /// <summary>
+    /// Minibatch Adam for data sets too large for full-batch passes: each step uses one 4096-row block, blocks in a
+    /// seeded shuffled order per epoch; stops at the gradient tolerance (checked once per epoch) or after
+    /// <see cref="TrainerOptions.Epochs"/> epochs. Deterministic for any thread count.
+    /// </summary>
+    Adam,
 }
 
 /// <summary>Options of <see cref="Trainer"/>.</summary>
@@ -31,6 +37,12 @@ public sealed record TrainerOptions
     public int MaxIterations { get; init; } = 2000;
     /// <summary>Largest parameter count for which <see cref="Solver.Auto"/> picks Newton.</summary>
     public int NewtonMaxParameters { get; init; } = 32;
+    /// <summary>Adam: passes over the data.</summary>
+    public int Epochs { get; init; } = 50;
+    /// <summary>Adam: step size.</summary>
+    public double LearningRate { get; init; } = 0.01;
+    /// <summary>Adam: seed of the minibatch order.</summary>
+    public ulong Seed { get; init; }
     /// <summary>Pairs kept by L-BFGS.</summary>
     public int LbfgsMemory { get; init; } = 10;
     /// <summary>Threads for the gradient passes (results are identical for any count).</summary>

@@ -84,15 +84,7 @@ public static class PolicyJson
     }
 
     /// <summary>Loads a policy file; a malformed document throws <see cref="FormatException"/> naming the field.</summary>
-    public static LinearPolicy Load(string path)
-    {
-        string text;
-        try { text = File.ReadAllText(path); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw new FormatException($"{path}: cannot read: {e.Message}"); }
-        try { return Parse(text); }
-        catch (FormatException e) { throw new FormatException($"{path}: {e.Message}"); }
-        catch (JsonException e) { throw new FormatException($"{path}: not valid JSON: {e.Message}"); }
-    }
+    public static LinearPolicy Load(string path) => IO.JsonDocumentFile.Load(path, Parse);
 
     /// <summary>Parses the JSON text of a policy.</summary>
     public static LinearPolicy Parse(string json)

@@ -45,15 +45,7 @@ public sealed class SweepSpec
     public IReadOnlyList<SweepRun> Runs { get; }
 
     /// <summary>Loads and validates a spec file; errors are <see cref="FormatException"/>s naming the file, field and value.</summary>
-    public static SweepSpec Load(string path)
-    {
-        string text;
-        try { text = File.ReadAllText(path); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw new FormatException($"{path}: cannot read: {e.Message}"); }
-        try { return Parse(text); }
-        catch (FormatException e) { throw new FormatException($"{path}: {e.Message}"); }
-        catch (JsonException e) { throw new FormatException($"{path}: not valid JSON: {e.Message}"); }
-    }
+    public static SweepSpec Load(string path) => IO.JsonDocumentFile.Load(path, Parse);
 
     /// <summary>Parses and validates spec text.</summary>
     public static SweepSpec Parse(string json)

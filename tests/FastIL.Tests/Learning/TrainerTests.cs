@@ -220,3 +220,24 @@ public class HessianKernelTests
         }
     }
 }
+
+public class AdamSolverTests
+{
+    [Fact]
+    public void Adam_ApproachesTheFullBatchOptimum_Deterministically()
+    {
+        var data = TestDatasets.Synthetic(20_000, 3, 3, 17); // five minibatch blocks
+        var exact = TestDatasets.Policy(PolicyKind.Softmax, 3, 3, standardize: true);
+        var a = exact.Clone(); var b = exact.Clone();
+        using var newton = new Trainer(new TrainerOptions { L2 = 1e-3 });
+        double optimum = newton.Fit(data, exact).Objective;
+        using var adam1 = new Trainer(new TrainerOptions { L2 = 1e-3, Solver = Solver.Adam, Epochs = 200, LearningRate = 0.05, Threads = 1 });
+        using var adam2 = new Trainer(new TrainerOptions { L2 = 1e-3, Solver = Solver.Adam, Epochs = 200, LearningRate = 0.05, Threads = 2 });
+        var fa = adam1.Fit(data, a);
+        var fb = adam2.Fit(data, b);
+        Assert.True(fa.Objective - optimum < 2e-3 * optimum, $"Adam {fa.Objective} vs optimum {optimum}");
+        Assert.True(fa.Objective >= optimum - 1e-12);
+        Assert.Equal(a.Weights, b.Weights); // minibatch order is seeded, not thread-dependent
+        Assert.Equal(Solver.Adam, adam1.UsedSolver);
+    }
+}

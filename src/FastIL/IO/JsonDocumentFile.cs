@@ -1,0 +1,21 @@
+using System.Text.Json;
+
+namespace FastIL.IO;
+
+/// <summary>Reads a JSON document file with errors that name the file: unreadable, not JSON, or rejected by the parser.</summary>
+public static class JsonDocumentFile
+{
+    /// <summary>
+    /// Reads <paramref name="path"/> and parses it with <paramref name="parse"/>; every failure is a
+    /// <see cref="FormatException"/> whose message starts with the path.
+    /// </summary>
+    public static T Load<T>(string path, Func<string, T> parse)
+    {
+        string text;
+        try { text = File.ReadAllText(path); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw new FormatException($"{path}: cannot read: {e.Message}"); }
+        try { return parse(text); }
+        catch (FormatException e) { throw new FormatException($"{path}: {e.Message}"); }
+        catch (JsonException e) { throw new FormatException($"{path}: not valid JSON: {e.Message}"); }
+    }
+}
