@@ -102,6 +102,7 @@ public sealed class BatchedEnv<TDyn, T> : VectorEnv, IChunkJob
     public override void Reset(ulong seed)
     {
         _c.Seed = seed;
+        _c.SeedMix = FastIL.Random.CounterRng.Mix(seed + 0x9E3779B97F4A7C15UL);
         Array.Clear(_c.EpisodeIndex);
         for (int lane = 0; lane < NumEnvs; lane++) _stepper.ResetLane(_c, lane);
         Array.Clear(_c.Terminated);

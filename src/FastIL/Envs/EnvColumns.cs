@@ -23,6 +23,8 @@ internal sealed class EnvColumns<T> where T : unmanaged
     public readonly byte[] Terminated, Truncated;
     public readonly long[] EpisodeIndex;
     public ulong Seed;
+    /// <summary>CounterRng.Mix(Seed), computed once per Reset(seed) for the float32 reset draws.</summary>
+    public ulong SeedMix;
     public long FirstLane;
     /// <summary>Time limit as a number (+∞ when none).</summary>
     public double MaxSteps;

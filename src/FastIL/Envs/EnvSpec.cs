@@ -37,7 +37,24 @@ public sealed class EnvSpec
     /// <summary>Number of observation components.</summary>
     public int ObservationSize => ObservationNames.Length;
 
-    /// <summary>Writes the reset state of (seed, lane, episode) into <paramref name="state"/>.</summary>
+    /// <summary>
+    /// The float32 reset state of (seed, lane, episode): two 64-bit mixes give four 24-bit uniforms, all a float32
+    /// state can resolve. <paramref name="seedMix"/> is <c>CounterRng.Mix(seed)</c>, computed once per reset of the batch.
+    /// </summary>
+    public void SampleInitialStateSingle(ulong seedMix, long lane, long episode, Span<float> state)
+    {
+        ulong key = Random.CounterRng.Mix(Random.CounterRng.Mix(seedMix ^ (ulong)lane) + (ulong)episode * 0x9E3779B97F4A7C15UL);
+        ulong b0 = Random.CounterRng.Mix(key ^ 0xD1B54A32D192ED03UL), b1 = Random.CounterRng.Mix(key ^ 0x8CB92BA72F3D8DD7UL);
+        for (int j = 0; j < ResetLow.Length; j++)
+        {
+            ulong bits = j < 2 ? b0 : b1;
+            uint u24 = (uint)((j & 1) == 0 ? bits >> 40 : bits & 0xFFFFFF);
+            float lo = (float)ResetLow[j], span = (float)(ResetHigh[j] - ResetLow[j]);
+            state[j] = lo + span * (u24 * (1f / 16777216f));
+        }
+    }
+
+    /// <summary>Writes the reset state of (seed, lane, episode) into <paramref name="state"/> (53-bit draws, float64 batches).</summary>
     public void SampleInitialState(ulong seed, long lane, long episode, Span<double> state)
     {
         ulong key = Random.CounterRng.Key(seed, (ulong)lane, (ulong)episode);

@@ -225,12 +225,22 @@ internal sealed class EnvStepper<TDyn, TV, TS, T> : IEnvStepper<T>
 
     private static void ResetLaneCore(EnvColumns<T> c, int lane)
     {
-        Span<double> st = stackalloc double[4];
-        c.Spec.SampleInitialState(c.Seed, c.FirstLane + lane, c.EpisodeIndex[lane]++, st);
-        for (int j = 0; j < c.State.Length; j++) c.State[j][lane] = EnvColumns<T>.FromDouble(st[j]);
+        if (typeof(T) == typeof(float))
+        {
+            Span<float> st = stackalloc float[4];
+            c.Spec.SampleInitialStateSingle(c.SeedMix, c.FirstLane + lane, c.EpisodeIndex[lane]++, st);
+            for (int j = 0; j < c.State.Length; j++) c.State[j][lane] = Unsafe.As<float, T>(ref st[j]);
+        }
+        else
+        {
+            Span<double> st = stackalloc double[4];
+            c.Spec.SampleInitialState(c.Seed, c.FirstLane + lane, c.EpisodeIndex[lane]++, st);
+            for (int j = 0; j < c.State.Length; j++) c.State[j][lane] = EnvColumns<T>.FromDouble(st[j]);
+        }
         c.Elapsed[lane] = default;
         c.EpisodeReturn[lane] = default;
-        ObserveLaneCore(c, lane);
+        // Envs whose observation is the state share its columns in float32: nothing to recompute.
+        if (!c.ObsAliasesState) ObserveLaneCore(c, lane);
     }
 
     public void ObserveLane(EnvColumns<T> c, int lane) => ObserveLaneCore(c, lane);
