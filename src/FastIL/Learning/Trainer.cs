@@ -143,7 +143,8 @@ public sealed class Trainer : IChunkJob, IDisposable
         int d = policy.InputDim, cap = data.Capacity;
         if (ReferenceEquals(_phi, _z)) _phi = [];
         Grow(ref _z, d, cap);
-        _phi = policy.Features.Kind == FeatureKind.Identity ? _z : GrowFresh(_phi, _features, cap);
+        if (policy.Features.Kind == FeatureKind.Identity) _phi = _z;   // the standardized inputs are the features
+        else Grow(ref _phi, _features, cap);
 
         if (policy.Standardize && restandardize)
         {
@@ -218,12 +219,6 @@ public sealed class Trainer : IChunkJob, IDisposable
     {
         if (cols.Length != count) cols = new double[count][];
         for (int j = 0; j < count; j++) if (cols[j] is null || cols[j].Length < cap) cols[j] = new double[cap];
-    }
-
-    private static double[][] GrowFresh(double[][] cols, int count, int cap)
-    {
-        Grow(ref cols, count, cap);
-        return cols;
     }
 
     private static void GrowArray<TE>(ref TE[] a, int cap)
