@@ -12,6 +12,22 @@ internal static class CommonOptions
         return EnvRegistry.Find(id) ?? throw new CliException($"{command}: unknown env '{id}'; expected one of: {EnvRegistry.IdList}");
     }
 
+    /// <summary>Loads a policy file; a bad file is a data error (exit 1) naming the file and field.</summary>
+    public static FastIL.Policies.LinearPolicy LoadPolicy(string path)
+    {
+        try { return FastIL.Policies.PolicyJson.Load(path); }
+        catch (FormatException e) { throw new CliException(e.Message, 1); }
+    }
+
+    /// <summary>Loads a policy that must read an env's observations.</summary>
+    public static FastIL.Policies.LinearPolicy LoadPolicyFor(string path, EnvSpec spec, string role)
+    {
+        var policy = LoadPolicy(path);
+        if (policy.InputDim != spec.ObservationSize)
+            throw new CliException($"{path}: the {role} takes {policy.InputDim} inputs; {spec.Id} observations have {spec.ObservationSize}", 1);
+        return policy;
+    }
+
     public static Precision Precision(OptionParser p)
         => p.GetChoice("precision", "float32", "float32", "float64") == "float64" ? Envs.Precision.Float64 : Envs.Precision.Float32;
 

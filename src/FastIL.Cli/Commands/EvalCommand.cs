@@ -18,11 +18,7 @@ internal static class EvalCommand
         p.NoPositionals();
         EnvSpec spec = CommonOptions.Env(p, cmd);
         string path = p.Require("policy");
-        LinearPolicy policy;
-        try { policy = PolicyJson.Load(path); }
-        catch (FormatException e) { throw new CliException(e.Message, 1); }
-        if (policy.InputDim != spec.ObservationSize)
-            throw new CliException($"{path}: the policy takes {policy.InputDim} inputs; {spec.Id} observations have {spec.ObservationSize}", 1);
+        LinearPolicy policy = CommonOptions.LoadPolicyFor(path, spec, "policy");
         if (spec.IsDiscrete != (policy.Kind != PolicyKind.Linear) || (spec.IsDiscrete && policy.NumActions != spec.ActionCount))
             throw new CliException($"{path}: a {policy.Kind.ToString().ToLowerInvariant()} policy with {policy.NumActions} actions does not fit {spec.Id}'s action space", 1);
         int episodes = p.GetInt("episodes", 1000, 1, 10_000_000);

@@ -37,10 +37,7 @@ internal static class ImitationCommand
         IExpert? expert = null;
         if (p.Get("expert") is { } ex && ex != "builtin")
         {
-            LinearPolicy teacher;
-            try { teacher = PolicyJson.Load(ex); }
-            catch (FormatException e) { throw new CliException(e.Message, 1); }
-            if (teacher.InputDim != spec.ObservationSize) throw new CliException($"{ex}: the teacher takes {teacher.InputDim} inputs; {spec.Id} observations have {spec.ObservationSize}", 1);
+            LinearPolicy teacher = CommonOptions.LoadPolicyFor(ex, spec, "teacher");
             expert = new PolicyExpert(teacher, Math.Max(config.Rollouts, config.EvalEpisodes), $"teacher {Path.GetFileName(ex)}");
         }
 

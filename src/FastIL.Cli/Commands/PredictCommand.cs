@@ -15,9 +15,7 @@ internal static class PredictCommand
         var p = new OptionParser(cmd, args, ["policy", "data", "output"], []);
         p.NoPositionals();
         string policyPath = p.Require("policy"), dataPath = p.Require("data");
-        LinearPolicy policy;
-        try { policy = PolicyJson.Load(policyPath); }
-        catch (FormatException e) { throw new CliException(e.Message, 1); }
+        LinearPolicy policy = CommonOptions.LoadPolicy(policyPath);
         CsvTable t = CsvTable.Read(dataPath);
         int n = t.Rows.Count;
         var cols = new float[policy.InputDim][];
