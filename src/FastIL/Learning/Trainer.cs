@@ -69,6 +69,7 @@ public sealed class Trainer : IChunkJob, IDisposable
         if (!warmStart) { Array.Clear(policy.Weights); Array.Clear(policy.Bias); }
         policy.Weights.CopyTo(_theta, 0);
         policy.Bias.CopyTo(_theta, policy.Weights.Length);
+        _thetaVersion++; // parameters written in place: no earlier evaluation describes them
 
         Solver solver = Options.Solver;
         if (solver == Solver.Auto)
@@ -80,12 +81,15 @@ public sealed class Trainer : IChunkJob, IDisposable
 
         int iterations;
         bool converged;
-        if (solver == Solver.Cholesky) { SolveRidge(); iterations = 1; converged = true; }
+        if (solver == Solver.Cholesky) { SolveRidge(); _thetaVersion++; iterations = 1; converged = true; }
         else if (solver == Solver.Newton) (iterations, converged) = Newton(p);
         else if (solver == Solver.Adam) (iterations, converged) = Adam(p);
         else (iterations, converged) = Lbfgs(p);
 
-        double f = Evaluate(_theta, _g, out double correct);
+        // The solvers' last evaluation is usually at the final parameters already (its gradient in _g): reuse it.
+        double f, correct;
+        if (_lastEval.Theta == _theta && _lastEval.Grad == _g && _lastEval.Version == _thetaVersion) (f, correct) = (_lastEval.F, _lastEval.Correct);
+        else f = Evaluate(_theta, _g, out correct);
         double gn = Math.Sqrt(TensorPrimitives.Dot<double>(_g.AsSpan(0, p), _g.AsSpan(0, p)));
         if (solver == Solver.Cholesky) converged = gn <= Math.Max(Options.GradientTolerance, 1e-9);
         _theta.AsSpan(0, policy.Weights.Length).CopyTo(policy.Weights);
@@ -229,6 +233,9 @@ public sealed class Trainer : IChunkJob, IDisposable
     private static double SquaredNorm(ReadOnlySpan<double> v) => TensorPrimitives.Dot(v, v);
 
     private double[] _evalTheta = [];
+    // The last evaluation's arrays and results, and a version bumped whenever parameters are written in place.
+    private (double[]? Theta, double[]? Grad, int Version, double F, double Correct) _lastEval;
+    private int _thetaVersion;
     private double[] _adamM = [], _adamV = [];
     private int[] _order = [];
     private double[] _hess = [];
@@ -238,6 +245,7 @@ public sealed class Trainer : IChunkJob, IDisposable
     private double Evaluate(double[] theta, double[] grad, out double correct)
     {
         _evalTheta = theta;
+        _thetaVersion++;
         if (_pool is null) for (int b = 0; b < _blocks; b++) ExecuteChunk(b);
         else _pool.Run(this, _blocks);
         int p = theta.Length;
@@ -257,7 +265,9 @@ public sealed class Trainer : IChunkJob, IDisposable
         int nw = _rows * _features;
         double lambda = Options.L2;
         if (lambda > 0) TensorPrimitives.MultiplyAdd(theta.AsSpan(0, nw), lambda, g[..nw], g[..nw]);
-        return loss * inv + 0.5 * lambda * SquaredNorm(theta.AsSpan(0, nw));
+        double f = loss * inv + 0.5 * lambda * SquaredNorm(theta.AsSpan(0, nw));
+        _lastEval = (theta, grad, _thetaVersion, f, correct);
+        return f;
     }
 
     /// <summary>One block of rows: partial loss, correct count and gradient (called by the worker pool).</summary>

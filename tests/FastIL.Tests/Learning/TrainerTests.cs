@@ -241,3 +241,25 @@ public class AdamSolverTests
         Assert.Equal(Solver.Adam, adam1.UsedSolver);
     }
 }
+
+public class TrainerReuseTests
+{
+    [Fact]
+    public void ReusedTrainer_ReportsExactlyWhatFreshTrainersReport()
+    {
+        var d1 = TestDatasets.Synthetic(6000, 3, 2, 1);
+        var d2 = TestDatasets.Synthetic(3000, 3, 2, 2);
+        var lin = TestDatasets.Synthetic(3000, 3, 0, 3);
+        using var reused = new Trainer(new TrainerOptions { L2 = 1e-3 });
+        foreach (var (data, kind, classes) in new[] { (d1, PolicyKind.Logistic, 2), (d2, PolicyKind.Logistic, 2), (lin, PolicyKind.Linear, 0), (d1, PolicyKind.Logistic, 2) })
+        {
+            var a = TestDatasets.Policy(kind, 3, classes);
+            var b = a.Clone();
+            var ra = reused.Fit(data, a, warmStart: false);
+            using var fresh = new Trainer(new TrainerOptions { L2 = 1e-3 });
+            var rb = fresh.Fit(data, b, warmStart: false);
+            Assert.Equal(rb, ra);
+            Assert.Equal(b.Weights, a.Weights);
+        }
+    }
+}
