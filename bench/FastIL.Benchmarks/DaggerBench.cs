@@ -13,14 +13,9 @@ namespace FastIL.Benchmarks;
 /// <c>Defaults</c> is <c>fastil dagger</c> with its defaults (1000 evaluation episodes per iteration and at the end).
 /// </summary>
 [MemoryDiagnoser]
-[Config(typeof(Cfg))]
+[Config(typeof(ShortRunConfig))]
 public class DaggerBench
 {
-    private sealed class Cfg : ManualConfig
-    {
-        public Cfg() => AddJob(Job.ShortRun.WithId("short"));
-    }
-
     /// <summary>Configuration name.</summary>
     [Params("Imitation6x4", "Defaults")]
     public string Config { get; set; } = "Defaults";
@@ -44,18 +39,9 @@ public class DaggerBench
 /// one-episode evaluation. The column counts labelled states per second of the whole iteration.
 /// </summary>
 [MemoryDiagnoser]
-[Config(typeof(Cfg))]
+[Config(typeof(LabelledStatesConfig))]
 public class DaggerIterationBench
 {
-    private sealed class Cfg : ManualConfig
-    {
-        public Cfg()
-        {
-            AddJob(Job.ShortRun.WithId("short"));
-            AddColumn(new StepsPerSecondColumn("Labelled states/s", "Rollouts", 500));
-        }
-    }
-
     /// <summary>Trajectories per iteration.</summary>
     [Params(16, 256, 4096)]
     public int Rollouts { get; set; }

@@ -10,18 +10,9 @@ namespace FastIL.Benchmarks;
 /// invocation, per env, kernel path and batch size.
 /// </summary>
 [MemoryDiagnoser]
-[Config(typeof(Cfg))]
+[Config(typeof(EnvStepsConfig))]
 public class EnvStepBench
 {
-    private sealed class Cfg : ManualConfig
-    {
-        public Cfg()
-        {
-            AddJob(Job.ShortRun.WithId("short"));
-            AddColumn(new StepsPerSecondColumn());
-        }
-    }
-
     private const int ActionSets = 8;
     private VectorEnv _env = null!;
     private int[][] _discrete = null!;
@@ -82,18 +73,9 @@ public class EnvStepBench
 
 /// <summary>CartPole-v1 at N = 16384 on one and two threads: the multi-core scaling figure.</summary>
 [MemoryDiagnoser]
-[Config(typeof(Cfg))]
+[Config(typeof(EnvStepsConfig))]
 public class EnvThreadsBench
 {
-    private sealed class Cfg : ManualConfig
-    {
-        public Cfg()
-        {
-            AddJob(Job.ShortRun.WithId("short"));
-            AddColumn(new StepsPerSecondColumn());
-        }
-    }
-
     private VectorEnv _env = null!;
     private int[] _actions = null!;
 

@@ -14,18 +14,9 @@ namespace FastIL.Benchmarks;
 /// the scalar reference, the SIMD kernel, and the SIMD kernel on two threads.
 /// </summary>
 [MemoryDiagnoser]
-[Config(typeof(Cfg))]
+[Config(typeof(RowFeaturesConfig))]
 public class TrainerGradientBench
 {
-    private sealed class Cfg : ManualConfig
-    {
-        public Cfg()
-        {
-            AddJob(Job.ShortRun.WithId("short"));
-            AddColumn(new StepsPerSecondColumn("Row-features/s", "Rows", 14));
-        }
-    }
-
     private Dataset _data = null!;
     private LinearPolicy _policy = null!;
     private Trainer _trainer = null!;
@@ -66,14 +57,9 @@ public class TrainerGradientBench
 /// divides the whole objective by the weight sum).
 /// </summary>
 [MemoryDiagnoser]
-[Config(typeof(Cfg))]
+[Config(typeof(SlowFitConfig))]
 public class TrainerFitBench
 {
-    private sealed class Cfg : ManualConfig
-    {
-        public Cfg() => AddJob(Job.ShortRun.WithId("short").WithIterationCount(3).WithWarmupCount(1));
-    }
-
     private const int Rows = 1 << 20;
     private const double Lambda = 1e-4;
     private Dataset _data = null!;
