@@ -96,6 +96,8 @@ public readonly struct F32 : ILane<F32, float>
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static uint MaskBits(F32 m) => m.V != 0 ? 1u : 0u;
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static F32 MaskFromBits(uint bits) => M((bits & 1) != 0);
+    /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static F32 RoundToSingle(F32 x) => x;
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static F32 Load(ref float source) => new(source);

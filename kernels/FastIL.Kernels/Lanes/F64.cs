@@ -73,6 +73,8 @@ public readonly struct F64 : ILane<F64, double>
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static uint MaskBits(F64 m) => m.V != 0 ? 1u : 0u;
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static F64 MaskFromBits(uint bits) => M((bits & 1) != 0);
+    /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static F64 RoundToSingle(F64 x) => new((float)x.V);
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static F64 Load(ref double source) => new(source);

@@ -66,6 +66,8 @@ public interface IReal<TSelf> where TSelf : struct, IReal<TSelf>
     static abstract bool AnyTrue(TSelf mask);
     /// <summary>Bit i set when lane i of the mask is set.</summary>
     static abstract uint MaskBits(TSelf mask);
+    /// <summary>The mask whose lane i is set when bit i of <paramref name="bits"/> is set (inverse of <see cref="MaskBits"/>).</summary>
+    static abstract TSelf MaskFromBits(uint bits);
 
     /// <summary>Rounds every lane to the nearest float32 value (identity for float32 lanes).</summary>
     static abstract TSelf RoundToSingle(TSelf x);

@@ -95,6 +95,13 @@ public readonly struct V256F32 : ILane<V256F32, float>
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static uint MaskBits(V256F32 m) => (uint)Vector256.ExtractMostSignificantBits(m.V);
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V256F32 MaskFromBits(uint bits)
+    {
+        var lane = Vector256.Create(1, 2, 4, 8, 16, 32, 64, 128);
+        return new(Vector256.Equals(Vector256.Create((int)bits) & lane, lane).AsSingle());
+    }
+    /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V256F32 RoundToSingle(V256F32 x) => x;
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V256F32 Load(ref float source) => new(Vector256.LoadUnsafe(ref source));

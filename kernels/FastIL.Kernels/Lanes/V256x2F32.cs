@@ -81,6 +81,15 @@ public readonly struct V256x2F32 : ILane<V256x2F32, float>
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static uint MaskBits(V256x2F32 m) => Vector256.ExtractMostSignificantBits(m.A) | (Vector256.ExtractMostSignificantBits(m.B) << 8);
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V256x2F32 MaskFromBits(uint bits)
+    {
+        var lane = Vector256.Create(1, 2, 4, 8, 16, 32, 64, 128);
+        var lo = Vector256.Create((int)bits) & lane;
+        var hi = Vector256.Create((int)(bits >> 8)) & lane;
+        return new(Vector256.Equals(lo, lane).AsSingle(), Vector256.Equals(hi, lane).AsSingle());
+    }
+    /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V256x2F32 RoundToSingle(V256x2F32 x) => x;
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V256x2F32 Load(ref float source) => new(Vector256.LoadUnsafe(ref source), Vector256.LoadUnsafe(ref source, 8));

@@ -95,6 +95,13 @@ public readonly struct V512F32 : ILane<V512F32, float>
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static uint MaskBits(V512F32 m) => (uint)Vector512.ExtractMostSignificantBits(m.V);
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V512F32 MaskFromBits(uint bits)
+    {
+        var lane = Vector512.Create(1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384, 32768);
+        return new(Vector512.Equals(Vector512.Create((int)bits) & lane, lane).AsSingle());
+    }
+    /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V512F32 RoundToSingle(V512F32 x) => x;
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V512F32 Load(ref float source) => new(Vector512.LoadUnsafe(ref source));

@@ -22,6 +22,8 @@ internal sealed class EnvColumns<T> where T : unmanaged
     public readonly T[] Actions, Rewards, Elapsed, EpisodeReturn, FinalReturn, FinalLength;
     public readonly byte[] Terminated, Truncated;
     public readonly long[] EpisodeIndex;
+    /// <summary>The float32 reset draws' lower bounds and widths, (float)ResetLow[j] and (float)(ResetHigh[j] − ResetLow[j]).</summary>
+    public readonly float[] ResetLowSingle = new float[4], ResetSpanSingle = new float[4];
     public ulong Seed;
     /// <summary>CounterRng.Mix(Seed), computed once per Reset(seed) for the float32 reset draws.</summary>
     public ulong SeedMix;
@@ -46,6 +48,11 @@ internal sealed class EnvColumns<T> where T : unmanaged
         FinalReturn = new T[n]; FinalLength = new T[n];
         Terminated = new byte[n]; Truncated = new byte[n];
         EpisodeIndex = new long[n];
+        for (int j = 0; j < spec.ResetLow.Length; j++)
+        {
+            ResetLowSingle[j] = (float)spec.ResetLow[j];
+            ResetSpanSingle[j] = (float)(spec.ResetHigh[j] - spec.ResetLow[j]);
+        }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

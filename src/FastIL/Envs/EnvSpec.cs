@@ -37,6 +37,9 @@ public sealed class EnvSpec
     /// <summary>Number of observation components.</summary>
     public int ObservationSize => ObservationNames.Length;
 
+    /// <summary>Keys of the two 64-bit draws of a float32 reset (shared with the steppers' inlined copy).</summary>
+    internal const ulong ResetDrawKey0 = 0xD1B54A32D192ED03UL, ResetDrawKey1 = 0x8CB92BA72F3D8DD7UL;
+
     /// <summary>
     /// The float32 reset state of (seed, lane, episode): two 64-bit mixes give four 24-bit uniforms, all a float32
     /// state can resolve. <paramref name="seedMix"/> is <c>CounterRng.Mix(seed)</c>, computed once per reset of the batch.
@@ -44,7 +47,7 @@ public sealed class EnvSpec
     public void SampleInitialStateSingle(ulong seedMix, long lane, long episode, Span<float> state)
     {
         ulong key = Random.CounterRng.Mix(Random.CounterRng.Mix(seedMix ^ (ulong)lane) + (ulong)episode * 0x9E3779B97F4A7C15UL);
-        ulong b0 = Random.CounterRng.Mix(key ^ 0xD1B54A32D192ED03UL), b1 = Random.CounterRng.Mix(key ^ 0x8CB92BA72F3D8DD7UL);
+        ulong b0 = Random.CounterRng.Mix(key ^ ResetDrawKey0), b1 = Random.CounterRng.Mix(key ^ ResetDrawKey1);
         for (int j = 0; j < ResetLow.Length; j++)
         {
             ulong bits = j < 2 ? b0 : b1;

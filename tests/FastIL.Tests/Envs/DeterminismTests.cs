@@ -98,4 +98,35 @@ public class DeterminismTests
         acro.GetState(5, a);
         Assert.All(a, v => Assert.Equal((double)(float)v, v)); // Acrobot's reset state is float32
     }
+
+    [Theory]
+    [MemberData(nameof(TestData.Envs), MemberType = typeof(TestData))]
+    public void Float32Resets_AreTheSpecsDraws_ForFirstAndLaterEpisodes(string envId)
+    {
+        // The steppers inline EnvSpec.SampleInitialStateSingle for speed; both must give the same states.
+        const int n = 40;
+        const ulong seed = 77;
+        using var env = EnvRegistry.Create(envId, n, new EnvOptions { Path = SimdPath.Vector256, MaxEpisodeSteps = 3 });
+        var spec = env.Spec;
+        ulong seedMix = FastIL.Random.CounterRng.Mix(seed + 0x9E3779B97F4A7C15UL);
+        var expected = new float[spec.StateSize];
+        var actual = new double[spec.StateSize];
+        env.Reset(seed);
+        for (int lane = 0; lane < n; lane++)
+        {
+            spec.SampleInitialStateSingle(seedMix, lane, 0, expected);
+            env.GetState(lane, actual);
+            for (int j = 0; j < expected.Length; j++) Assert.Equal(expected[j], (float)actual[j]);
+        }
+        // A 3-step limit: every lane truncates at step 3 and restarts (episode 1) at step 4.
+        var ia = new int[n];
+        var fa = new float[n];
+        for (int t = 0; t < 4; t++) { if (spec.IsDiscrete) env.Step(ia); else env.Step(fa); }
+        for (int lane = 0; lane < n; lane++)
+        {
+            spec.SampleInitialStateSingle(seedMix, lane, 1, expected);
+            env.GetState(lane, actual);
+            for (int j = 0; j < expected.Length; j++) Assert.Equal(expected[j], (float)actual[j]);
+        }
+    }
 }
