@@ -24,8 +24,13 @@ public class EnvStepBench
     public string Env { get; set; } = "CartPole-v1";
 
     /// <summary>Kernel path.</summary>
-    [Params(SimdPath.Scalar, SimdPath.Vector256)]
+    [ParamsSource(nameof(Paths))]
     public SimdPath Path { get; set; }
+
+    /// <summary>Scalar and Vector256, plus Vector512 where the CPU runs it natively (emulated elsewhere: not worth timing).</summary>
+    public static IEnumerable<SimdPath> Paths => System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated
+        ? [SimdPath.Scalar, SimdPath.Vector256, SimdPath.Vector512]
+        : [SimdPath.Scalar, SimdPath.Vector256];
 
     /// <summary>Lanes in the batch.</summary>
     [Params(1024, 16384, 1 << 20)]
@@ -71,7 +76,7 @@ public class EnvStepBench
     }
 }
 
-/// <summary>CartPole-v1 at N = 16384 on one and two threads: the multi-core scaling figure.</summary>
+/// <summary>CartPole-v1 at N = 16384 and 1M on one and two threads (the widest native path): the multi-core scaling figure.</summary>
 [MemoryDiagnoser]
 [Config(typeof(EnvStepsConfig))]
 public class EnvThreadsBench
@@ -91,7 +96,7 @@ public class EnvThreadsBench
     [GlobalSetup]
     public void Setup()
     {
-        _env = EnvRegistry.Create("CartPole-v1", N, new EnvOptions { Path = SimdPath.Vector256, Threads = Threads });
+        _env = EnvRegistry.Create("CartPole-v1", N, new EnvOptions { Path = SimdPath.Auto, Threads = Threads });
         _env.Reset(0);
         _actions = new int[N];
         for (int i = 0; i < N; i++) _actions[i] = (int)(FastIL.Random.CounterRng.Bits(3, (ulong)i, 0, 0) & 1);

@@ -43,7 +43,10 @@ public static class ImitationRunner
         PolicyKind kind = config.Policy ?? (spec.IsDiscrete ? (spec.ActionCount == 2 ? PolicyKind.Logistic : PolicyKind.Softmax) : PolicyKind.Linear);
         var policy = new LinearPolicy(kind, spec.IsDiscrete ? spec.ActionCount : 0, FeatureMap.Parse(config.Features, spec.ObservationSize, config.Seed), spec.ObservationNames, config.Standardize);
         var best = policy.Clone();
-        var data = ws.Dataset(spec.ObservationSize, !spec.IsDiscrete, capacity: Math.Max(1024, m * horizon));
+        // Room for every state the run can label (up to a million rows; beyond that the set grows by doubling): the
+        // data set and the trainer's design matrix are then allocated once, not once per doubling.
+        int capacity = (int)Math.Clamp((long)iterations * m * horizon, 1024, Math.Max(1 << 20, m * horizon));
+        var data = ws.Dataset(spec.ObservationSize, !spec.IsDiscrete, capacity);
         var trainer = ws.Trainer(new TrainerOptions { L2 = config.L2, EntropyWeight = config.EntropyWeight, Threads = config.Threads });
         var env = ws.RolloutEnv(spec, m, horizon, config.Threads);
         var evaluator = ws.Evaluator(spec, config.EvalEpisodes, horizon, config.Threads);

@@ -15,7 +15,7 @@ namespace FastIL.Learning;
 /// added in block order, so the result does not depend on the number of threads. All buffers live in the trainer:
 /// after the first fit of a given shape, a fit allocates nothing.
 /// </summary>
-public sealed class Trainer : IChunkJob, IDisposable
+public sealed partial class Trainer : IChunkJob, IDisposable
 {
     /// <summary>Rows per gradient block (fixed: the reduction order depends on it, not on threads).</summary>
     public const int BlockRows = 4096;
@@ -279,8 +279,15 @@ public sealed class Trainer : IChunkJob, IDisposable
         part.Clear();
         if (_withHessian) HessianAccumulators().Clear();
         // Discrete policies without an entropy bonus: one fused pass, four rows per step; the rest by spans.
-        int done = Vector256.IsHardwareAccelerated && _kind != PolicyKind.Linear && _entWeight == 0 && !Options.ScalarHessian
+        bool fused = Vector256.IsHardwareAccelerated && _kind != PolicyKind.Linear && _entWeight == 0 && !Options.ScalarHessian;
+        int done = fused && (_kind == PolicyKind.Logistic || TwoClassSoftmax)
             ? _features switch
+            {
+                1 => BinaryRows<Dim1>(part, r0, len), 2 => BinaryRows<Dim2>(part, r0, len), 3 => BinaryRows<Dim3>(part, r0, len),
+                4 => BinaryRows<Dim4>(part, r0, len), 5 => BinaryRows<Dim5>(part, r0, len), 6 => BinaryRows<Dim6>(part, r0, len),
+                _ => BinaryRows<DimAny>(part, r0, len),
+            }
+            : fused ? _features switch
             {
                 // Compile-time feature counts let the JIT fold the inner loops' bounds (generic struct specialization).
                 1 => FusedRows<Dim1>(part, r0, len), 2 => FusedRows<Dim2>(part, r0, len), 3 => FusedRows<Dim3>(part, r0, len),
@@ -453,7 +460,10 @@ public sealed class Trainer : IChunkJob, IDisposable
 
     // Unique Hessian sums of one block: for free-row pairs r ≤ s and extended-feature pairs a ≤ b, four lanes each
     // (the fused kernel's Vector256 lanes; the scalar path adds into lane 0).
-    private int HessianPairsRS => _rows * (_rows + 1) / 2;
+    // A two-class softmax needs one row pair, not three: p₁ = 1 − p₀ makes the weights p₀(1 − p₀), −p₀p₁ and p₁(1 − p₁)
+    // equal up to sign, so its Hessian is [[B, −B], [−B, B]] with one block B (a third of the work per row).
+    private bool TwoClassSoftmax => _kind == PolicyKind.Softmax && _rows == 2;
+    private int HessianPairsRS => TwoClassSoftmax ? 1 : _rows * (_rows + 1) / 2;
     private int HessianPairsAB => (_features + 1) * (_features + 2) / 2;
 
     private Span<double> HessianAccumulators()
@@ -477,12 +487,14 @@ public sealed class Trainer : IChunkJob, IDisposable
         {
             double w = _weighted ? _w[r0 + i] : 1.0;
             int k = 0;
-            for (int r = 0; r < rows; r++)
-                for (int s2 = r; s2 < rows; s2++, k++)
-                {
-                    double pr = prob[r + first][i], ps = prob[s2 + first][i];
-                    c[k] = w * (r == s2 ? pr * (1 - ps) : -(pr * ps));
-                }
+            if (TwoClassSoftmax) c[0] = w * (prob[0][i] * prob[1][i]);
+            else
+                for (int r = 0; r < rows; r++)
+                    for (int s2 = r; s2 < rows; s2++, k++)
+                    {
+                        double pr = prob[r + first][i], ps = prob[s2 + first][i];
+                        c[k] = w * (r == s2 ? pr * (1 - ps) : -(pr * ps));
+                    }
             for (int a = 0; a < f; a++) phi[a] = _phi[a][r0 + i];
             phi[f] = 1.0;
             int ab = 0;
@@ -502,15 +514,17 @@ public sealed class Trainer : IChunkJob, IDisposable
         Span<double> acc = HessianAccumulators();
         Span<double> h = part.Slice(2 + p, p * p);
         int kk = 0;
+        bool twoClass = TwoClassSoftmax;
         for (int r = 0; r < rows; r++)
             for (int s2 = r; s2 < rows; s2++, kk++)
             {
-                int ab = 0;
+                int ab = 0, slot = twoClass ? 0 : kk;
+                double sign = twoClass && r != s2 ? -1.0 : 1.0;
                 for (int a = 0; a < fe; a++)
                     for (int b = a; b < fe; b++, ab++)
                     {
-                        int o = (kk * pairsAB + ab) * 4;
-                        double v = (acc[o] + acc[o + 1]) + (acc[o + 2] + acc[o + 3]);
+                        int o = (slot * pairsAB + ab) * 4;
+                        double v = sign * ((acc[o] + acc[o + 1]) + (acc[o + 2] + acc[o + 3]));
                         int ia = a < f ? r * f + a : rows * f + r, ib = b < f ? s2 * f + b : rows * f + s2;
                         int ja = a < f ? s2 * f + a : rows * f + s2, jb = b < f ? r * f + b : rows * f + r;
                         h[ia * p + ib] = v; h[ib * p + ia] = v; // (r,a)-(s,b)
@@ -618,13 +632,18 @@ public sealed class Trainer : IChunkJob, IDisposable
             if (_withHessian)
             {
                 int k = 0;
-                for (int r = 0; r < rows; r++)
+                if (pairsRS == 1 && rows == 2)   // two-class softmax: one weight w·p₀·p₁ (see TwoClassSoftmax)
+                    (w * (Vector256.LoadUnsafe(ref zr) * Vector256.LoadUnsafe(ref zr, 4))).StoreUnsafe(ref cv[0]);
+                else
                 {
-                    var pr = Vector256.LoadUnsafe(ref z[(r + first) * 4]);
-                    for (int s2 = r; s2 < rows; s2++, k++)
+                    for (int r = 0; r < rows; r++)
                     {
-                        var ps = Vector256.LoadUnsafe(ref z[(s2 + first) * 4]);
-                        (w * (r == s2 ? pr * (one - ps) : -(pr * ps))).StoreUnsafe(ref cv[k * 4]);
+                        var pr = Vector256.LoadUnsafe(ref z[(r + first) * 4]);
+                        for (int s2 = r; s2 < rows; s2++, k++)
+                        {
+                            var ps = Vector256.LoadUnsafe(ref z[(s2 + first) * 4]);
+                            (w * (r == s2 ? pr * (one - ps) : -(pr * ps))).StoreUnsafe(ref cv[k * 4]);
+                        }
                     }
                 }
                 ref double h0 = ref MemoryMarshal.GetReference(hacc);

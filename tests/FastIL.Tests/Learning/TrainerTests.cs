@@ -13,6 +13,11 @@ public class TrainerTests
         [PolicyKind.Softmax, 4, "poly2", false, 0.05, 0.001],
         [PolicyKind.Logistic, 2, "rff:16:1.5", true, 0.1, 0.0],
         [PolicyKind.Linear, 0, "poly2", true, 0.0, 0.02],
+        // Two-class problems take the binary kernel: both softmax layouts, weighted, and a feature count without a
+        // compile-time specialization (poly2 of 3 inputs: 9).
+        [PolicyKind.Softmax, 2, "identity", true, 0.0, 0.01],
+        [PolicyKind.Softmax, 2, "poly2", false, 0.0, 0.001],
+        [PolicyKind.Logistic, 2, "identity", true, 0.0, 0.0],
     ];
 
     [Theory]
@@ -191,6 +196,8 @@ public class HessianKernelTests
     [InlineData(PolicyKind.Logistic, 2, false)]
     [InlineData(PolicyKind.Softmax, 3, true)]
     [InlineData(PolicyKind.Softmax, 2, false)]
+    [InlineData(PolicyKind.Softmax, 2, true)]
+    [InlineData(PolicyKind.Logistic, 2, true)]
     public void VectorHessian_MatchesScalarReference_AndFiniteDifferencesOfTheGradient(PolicyKind kind, int classes, bool weighted)
     {
         var data = TestDatasets.Synthetic(5003, 3, classes, 31, weighted); // a partial last block and a scalar tail
