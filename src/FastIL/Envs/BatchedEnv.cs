@@ -94,9 +94,9 @@ public sealed class BatchedEnv<TDyn, T> : VectorEnv, IChunkJob
     }
 
     /// <summary>State variable <paramref name="j"/> of every lane, in the batch's precision.</summary>
-    public ReadOnlySpan<T> State(int j) => _c.State[j];
+    public ReadOnlySpan<T> State(int j) => _c.State[j].AsSpan(0, NumEnvs);
     /// <summary>Rewards of the last step, in the batch's precision.</summary>
-    public ReadOnlySpan<T> Rewards => _c.Rewards;
+    public ReadOnlySpan<T> Rewards => _c.Rewards.AsSpan(0, NumEnvs);
 
     /// <inheritdoc/>
     public override void Reset(ulong seed)
@@ -104,7 +104,7 @@ public sealed class BatchedEnv<TDyn, T> : VectorEnv, IChunkJob
         _c.Seed = seed;
         _c.SeedMix = FastIL.Random.CounterRng.Mix(seed + 0x9E3779B97F4A7C15UL);
         Array.Clear(_c.EpisodeIndex);
-        for (int lane = 0; lane < NumEnvs; lane++) _stepper.ResetLane(_c, lane);
+        for (int lane = 0; lane < _c.Padded; lane++) _stepper.ResetLane(_c, lane);   // padding lanes too: valid states
         Array.Clear(_c.Terminated);
         Array.Clear(_c.Truncated);
         Array.Clear(_c.Rewards);
@@ -181,14 +181,14 @@ public sealed class BatchedEnv<TDyn, T> : VectorEnv, IChunkJob
     }
 
     /// <inheritdoc/>
-    public override ReadOnlySpan<float> Observation(int j) => _c.Obs[j];
+    public override ReadOnlySpan<float> Observation(int j) => _c.Obs[j].AsSpan(0, NumEnvs);
     /// <inheritdoc/>
     public override ReadOnlySpan<float> FinalObservation(int j)
-        => Options.AutoReset == AutoResetMode.SameStep ? _c.FinalObs[j] : throw new InvalidOperationException("final observations are kept in same-step auto-reset mode only");
+        => Options.AutoReset == AutoResetMode.SameStep ? _c.FinalObs[j].AsSpan(0, NumEnvs) : throw new InvalidOperationException("final observations are kept in same-step auto-reset mode only");
     /// <inheritdoc/>
-    public override ReadOnlySpan<bool> Terminated => MemoryMarshal.Cast<byte, bool>(_c.Terminated);
+    public override ReadOnlySpan<bool> Terminated => MemoryMarshal.Cast<byte, bool>(_c.Terminated.AsSpan(0, NumEnvs));
     /// <inheritdoc/>
-    public override ReadOnlySpan<bool> Truncated => MemoryMarshal.Cast<byte, bool>(_c.Truncated);
+    public override ReadOnlySpan<bool> Truncated => MemoryMarshal.Cast<byte, bool>(_c.Truncated.AsSpan(0, NumEnvs));
     /// <inheritdoc/>
     public override double Reward(int lane) => EnvColumns<T>.ToDouble(_c.Rewards[lane]);
     /// <inheritdoc/>

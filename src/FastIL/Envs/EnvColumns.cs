@@ -9,7 +9,16 @@ namespace FastIL.Envs;
 /// </summary>
 internal sealed class EnvColumns<T> where T : unmanaged
 {
+    /// <summary>The widest SIMD block, in lanes: every column is padded to a multiple of it.</summary>
+    public const int LanePadding = 16;
+
     public readonly int N;
+    /// <summary>
+    /// Allocated lanes: N rounded up to <see cref="LanePadding"/>. The SIMD steppers run a batch's tail as one more
+    /// full block over the padding lanes (stepped and reset like real lanes, never counted or exposed), so a batch of
+    /// 4 or 10 envs runs on the vector path instead of the scalar tail.
+    /// </summary>
+    public readonly int Padded;
     public readonly EnvSpec Spec;
     public readonly T[][] State;
     public readonly float[][] Obs;
@@ -34,6 +43,8 @@ internal sealed class EnvColumns<T> where T : unmanaged
     public EnvColumns(EnvSpec spec, int n, bool keepFinalObs, bool observationIsState)
     {
         N = n;
+        Padded = (int)Math.Min(int.MaxValue, ((long)n + LanePadding - 1) / LanePadding * LanePadding);
+        n = Padded;
         Spec = spec;
         State = new T[spec.StateSize][];
         for (int j = 0; j < State.Length; j++) State[j] = new T[n];

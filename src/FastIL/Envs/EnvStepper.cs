@@ -37,10 +37,12 @@ internal sealed class EnvStepper<TDyn, TV, TS, T> : IEnvStepper<T>
         if (TV.Count > 1)
         {
             int vecEnd = start + (end - start) / TV.Count * TV.Count;
+            // The batch's last range runs its tail as one more block over the padding lanes (EnvColumns.Padded).
+            if (end == c.N && vecEnd < end && vecEnd + TV.Count <= c.Padded) vecEnd += TV.Count;
             completed += Run<TV>(c, start, vecEnd, mode);
             i = vecEnd;
         }
-        completed += Run<TS>(c, i, end, mode);
+        if (i < end) completed += Run<TS>(c, i, end, mode);
         return completed;
     }
 
@@ -83,6 +85,7 @@ internal sealed class EnvStepper<TDyn, TV, TS, T> : IEnvStepper<T>
         ref T finalLen = ref MemoryMarshal.GetArrayDataReference(c.FinalLength);
         TL one = TL.Const(1), zero = TL.Const(0), limit = TL.Const(c.MaxSteps);
         bool nextStep = mode == AutoResetMode.NextStep, sameStep = mode == AutoResetMode.SameStep;
+        int n = c.N;
         int completed = 0;
         // Two passes per chunk of lanes. The first is branch-free SIMD: it steps every block, does the episode
         // bookkeeping with masks (lanes that ended last step restart at zero reward, return, length and flags; lanes
@@ -148,7 +151,8 @@ internal sealed class EnvStepper<TDyn, TV, TS, T> : IEnvStepper<T>
                 TL endedMask = TL.MaskFromBits(ended);
                 TL.Store(TL.Select(endedMask, g, TL.Load(ref Unsafe.Add(ref finalRet, i))), ref Unsafe.Add(ref finalRet, i));
                 TL.Store(TL.Select(endedMask, e, TL.Load(ref Unsafe.Add(ref finalLen, i))), ref Unsafe.Add(ref finalLen, i));
-                completed += BitOperations.PopCount(ended);
+                // Padding lanes past N (in the batch's last block only) are stepped but not counted.
+                completed += BitOperations.PopCount(n - i >= TL.Count ? ended : ended & ((1u << (n - i)) - 1));
 
                 // Blocks of 1, 8 or 16 lanes never straddle a 64-lane word.
                 ulong redraw = (ulong)(nextStep ? prev : sameStep ? ended : 0u) << ((i - chunk) & 63);

@@ -82,6 +82,34 @@ public class PolicyTests
         Assert.True(checkedRows > 950);
     }
 
+    [Theory]
+    [InlineData(PolicyKind.Logistic, 2, "identity")]
+    [InlineData(PolicyKind.Softmax, 2, "identity")]
+    [InlineData(PolicyKind.Softmax, 4, "poly2")]
+    public void SmallBatches_GiveBitIdenticalLogits_ToLargeBatches(PolicyKind kind, int classes, string features)
+    {
+        var p = TestDatasets.Policy(kind, 3, classes, features, standardize: true);
+        for (int i = 0; i < p.Weights.Length; i++) p.Weights[i] = Math.Sin(5 * i + 2);
+        for (int j = 0; j < 3; j++) { p.Mean[j] = 0.1 * j - 0.3; p.Std[j] = 0.7 + j; }
+        const int n = 500;
+        var cols = new float[3][];
+        for (int j = 0; j < 3; j++) { cols[j] = new float[n]; for (int i = 0; i < n; i++) cols[j][i] = (float)(FastIL.Random.CounterRng.Uniform(4, (ulong)i, (ulong)j, 0) * 8 - 4); }
+        var large = new PolicyInference(p, n);
+        large.ComputeLogits(new ArrayColumns(cols, n));
+        foreach (int size in new[] { 1, 4, 10, 32 })
+        {
+            var small = new PolicyInference(p, size);
+            for (int start = 0; start + size <= n; start += size)
+            {
+                var part = cols.Select(c => c.AsSpan(start, size).ToArray()).ToArray();
+                small.ComputeLogits(new ArrayColumns(part, size));
+                for (int r = 0; r < p.Rows; r++)
+                    for (int i = 0; i < size; i++)
+                        Assert.Equal(BitConverter.SingleToInt32Bits(large.Logits(r, n)[start + i]), BitConverter.SingleToInt32Bits(small.Logits(r, size)[i]));
+            }
+        }
+    }
+
     [Fact]
     public void Sampling_IsReproduciblePerLane_AndFollowsTheProbabilities()
     {
