@@ -20,17 +20,33 @@ public class DaggerBench
     [Params("Imitation6x4", "Defaults")]
     public string Config { get; set; } = "Defaults";
 
+    /// <summary>
+    /// False: every run builds its buffers (a single <c>ImitationRunner.Run(config)</c> call, as <c>fastil dagger</c>
+    /// makes); true: runs reuse one <see cref="ImitationWorkspace"/>, as a sweep's workers do.
+    /// </summary>
+    [Params(false, true)]
+    public bool Workspace { get; set; }
+
     private ImitationConfig _cfg = null!;
+    private ImitationWorkspace? _ws;
 
     /// <summary>Builds the configuration.</summary>
     [GlobalSetup]
-    public void Setup() => _cfg = Config == "Defaults"
-        ? ImitationConfig.For("CartPole-v1")
-        : ImitationConfig.For("CartPole-v1") with { Iterations = 6, Rollouts = 4, Policy = PolicyKind.Softmax, EvalEpisodes = 10 };
+    public void Setup()
+    {
+        _cfg = Config == "Defaults"
+            ? ImitationConfig.For("CartPole-v1")
+            : ImitationConfig.For("CartPole-v1") with { Iterations = 6, Rollouts = 4, Policy = PolicyKind.Softmax, EvalEpisodes = 10 };
+        _ws = Workspace ? new ImitationWorkspace() : null;
+    }
+
+    /// <summary>Releases the workspace.</summary>
+    [GlobalCleanup]
+    public void Cleanup() => _ws?.Dispose();
 
     /// <summary>One complete run; returns the final mean return.</summary>
     [Benchmark]
-    public double Run() => ImitationRunner.Run(_cfg).Final.ReturnMean;
+    public double Run() => ImitationRunner.Run(_cfg, workspace: _ws).Final.ReturnMean;
 }
 
 /// <summary>

@@ -26,6 +26,9 @@ public sealed class BatchedEnv<TDyn, T> : VectorEnv, IChunkJob
     private readonly int _chunkCount;
     private readonly int[] _completedPerChunk;
     private bool _dynamicsOnly;
+    // The caller's actions, pinned for the duration of one Step (null otherwise).
+    private unsafe int* _pendingDiscrete;
+    private unsafe float* _pendingContinuous;
 
     /// <summary>Creates a batch; prefer <see cref="EnvRegistry.Create"/>.</summary>
     public BatchedEnv(EnvSpec spec, int numEnvs, EnvOptions options) : base(spec, numEnvs, options)
@@ -134,8 +137,16 @@ public sealed class BatchedEnv<TDyn, T> : VectorEnv, IChunkJob
         int bad = ActionCheck.FirstOutOfRange(actions, Spec.ActionCount);
         if (bad >= 0)
             throw new ArgumentOutOfRangeException(nameof(actions), $"{Spec.Id} actions must be in [0, {Spec.ActionCount - 1}]; lane {bad} has {actions[bad]}");
-        actions.CopyTo(_c.DiscreteActions);
-        RunStep(dynamicsOnly: false);
+        unsafe
+        {
+            // Each chunk copies its own lanes' actions (in parallel, into the cache of the core that steps them).
+            fixed (int* p = actions)
+            {
+                _pendingDiscrete = p;
+                try { RunStep(dynamicsOnly: false); }
+                finally { _pendingDiscrete = null; }
+            }
+        }
     }
 
     /// <inheritdoc/>
@@ -143,9 +154,21 @@ public sealed class BatchedEnv<TDyn, T> : VectorEnv, IChunkJob
     {
         if (Spec.IsDiscrete) throw new InvalidOperationException($"{Spec.Id} has a discrete action space: pass int actions");
         CheckLength(actions.Length, "actions");
-        if (typeof(T) == typeof(float)) actions.CopyTo(MemoryMarshal.Cast<T, float>(_c.Actions.AsSpan()));
-        else TensorPrimitives.ConvertChecked<float, double>(actions, MemoryMarshal.Cast<T, double>(_c.Actions.AsSpan()));
-        RunStep(dynamicsOnly: false);
+        if (typeof(T) != typeof(float))
+        {
+            TensorPrimitives.ConvertChecked<float, double>(actions, MemoryMarshal.Cast<T, double>(_c.Actions.AsSpan()));
+            RunStep(dynamicsOnly: false);
+            return;
+        }
+        unsafe
+        {
+            fixed (float* p = actions)
+            {
+                _pendingContinuous = p;
+                try { RunStep(dynamicsOnly: false); }
+                finally { _pendingContinuous = null; }
+            }
+        }
     }
 
     /// <inheritdoc/>
@@ -176,6 +199,11 @@ public sealed class BatchedEnv<TDyn, T> : VectorEnv, IChunkJob
     public void ExecuteChunk(int chunk)
     {
         int start = chunk * _chunkLanes, end = Math.Min(NumEnvs, start + _chunkLanes);
+        unsafe
+        {
+            if (_pendingDiscrete != null) new ReadOnlySpan<int>(_pendingDiscrete + start, end - start).CopyTo(_c.DiscreteActions.AsSpan(start));
+            else if (_pendingContinuous != null) new ReadOnlySpan<float>(_pendingContinuous + start, end - start).CopyTo(MemoryMarshal.Cast<T, float>(_c.Actions.AsSpan(start)));
+        }
         if (_dynamicsOnly) _stepper.StepDynamics(_c, start, end);
         else _completedPerChunk[chunk] = _stepper.Step(_c, start, end, Options.AutoReset);
     }

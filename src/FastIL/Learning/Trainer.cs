@@ -147,7 +147,7 @@ public sealed partial class Trainer : IChunkJob, IDisposable
         int d = policy.InputDim, cap = data.Capacity;
         if (ReferenceEquals(_phi, _z)) _phi = [];
         Grow(ref _z, d, cap);
-        if (policy.Features.Kind == FeatureKind.Identity) _phi = _z;   // the standardized inputs are the features
+        if (policy.Features.Kind == FeatureKind.Identity) { ReturnColumns(ref _phi); _phi = _z; }   // the standardized inputs are the features
         else Grow(ref _phi, _features, cap);
 
         if (policy.Standardize && restandardize)
@@ -219,10 +219,29 @@ public sealed partial class Trainer : IChunkJob, IDisposable
         GrowArray(ref _order, _blocks);
     }
 
+    // The design-matrix columns (one double per row each, large-object-heap sized for a few thousand rows) come from
+    // the shared array pool and go back on Dispose: a program running thousands of short fits with fresh trainers
+    // (one DAgger run each) would otherwise allocate them every time, and the Gen2 collections that follow cost as
+    // much as the fits. Pooled arrays may hold old values: Prepare writes every row a fit reads.
     private static void Grow(ref double[][] cols, int count, int cap)
     {
-        if (cols.Length != count) cols = new double[count][];
-        for (int j = 0; j < count; j++) if (cols[j] is null || cols[j].Length < cap) cols[j] = new double[cap];
+        if (cols.Length != count)
+        {
+            ReturnColumns(ref cols);
+            cols = new double[count][];
+        }
+        for (int j = 0; j < count; j++)
+        {
+            if (cols[j] is not null && cols[j].Length >= cap) continue;
+            if (cols[j] is not null) System.Buffers.ArrayPool<double>.Shared.Return(cols[j]);
+            cols[j] = System.Buffers.ArrayPool<double>.Shared.Rent(cap);
+        }
+    }
+
+    private static void ReturnColumns(ref double[][] cols)
+    {
+        foreach (double[]? c in cols) if (c is not null) System.Buffers.ArrayPool<double>.Shared.Return(c);
+        cols = [];
     }
 
     private static void GrowArray<TE>(ref TE[] a, int cap)
@@ -919,5 +938,11 @@ public sealed partial class Trainer : IChunkJob, IDisposable
     }
 
     /// <summary>Stops the worker threads.</summary>
-    public void Dispose() => _pool?.Dispose();
+    public void Dispose()
+    {
+        _pool?.Dispose();
+        if (ReferenceEquals(_phi, _z)) _phi = [];
+        ReturnColumns(ref _phi);
+        ReturnColumns(ref _z);
+    }
 }

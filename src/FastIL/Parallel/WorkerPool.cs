@@ -14,7 +14,11 @@ public interface IChunkJob
 /// Allocation-free per run (unlike <c>Parallel.For</c>), so stepping a batch stays at 0 bytes. Jobs arrive back to
 /// back (one per env step), so idle workers spin for a short while on a generation counter before blocking: waking
 /// a blocked thread costs tens of microseconds, as much as a whole step of a 16k-lane batch.
-/// Which thread runs which chunk varies; callers make results independent of that.
+/// Thread t owns the contiguous chunks [t·C/T, (t+1)·C/T) and runs them unless it is late, in which case another
+/// thread claims them. Contiguous ownership matters for batches stepped every few microseconds: the cache lines at a
+/// boundary between two threads' lanes are written by both (false sharing), and with first-come claiming or
+/// interleaved ownership every chunk edge was such a boundary: two threads stepping 16k CartPole lanes were then
+/// slower than one. Which thread runs which chunk can still vary; callers make results independent of that.
 /// </summary>
 public sealed class WorkerPool : IDisposable
 {
@@ -24,7 +28,8 @@ public sealed class WorkerPool : IDisposable
     private readonly ManualResetEventSlim[] _start;
     private readonly ManualResetEventSlim _done = new(false);
     private IChunkJob? _job;
-    private int _nextChunk;
+    private long[] _claims = [];
+    private long _run;
     private int _chunkCount;
     private int _running;
     private int _generation;
@@ -63,14 +68,15 @@ public sealed class WorkerPool : IDisposable
             return;
         }
         _job = job;
+        if (_claims.Length < chunkCount) _claims = new long[chunkCount];   // grows once; runs allocate nothing after
         _chunkCount = chunkCount;
-        _nextChunk = 0;
+        _run++;
         _error = null;
         _running = _threads.Length;
         _done.Reset();
         Interlocked.Increment(ref _generation);        // spinning workers start here …
         for (int w = 0; w < _start.Length; w++) _start[w].Set(); // … blocked ones here
-        Work();
+        Work(0);
         long until = Stopwatch.GetTimestamp() + SpinTicks;
         while (Volatile.Read(ref _running) != 0 && Stopwatch.GetTimestamp() < until) Thread.SpinWait(20);
         if (Volatile.Read(ref _running) != 0) _done.Wait();
@@ -78,19 +84,29 @@ public sealed class WorkerPool : IDisposable
         if (_error is { } e) throw new AggregateException("A worker failed while running a job.", e);
     }
 
-    private void Work()
+    /// <summary>Thread <paramref name="self"/> runs its own contiguous chunks, then any chunk nobody has claimed yet.</summary>
+    private void Work(int self)
     {
         IChunkJob job = _job!;
+        long run = Volatile.Read(ref _run);
+        int count = _chunkCount, threads = Threads;
         try
         {
-            int c;
-            while ((c = Interlocked.Increment(ref _nextChunk) - 1) < _chunkCount) job.ExecuteChunk(c);
+            int lo = (int)((long)count * self / threads), hi = (int)((long)count * (self + 1) / threads);
+            for (int c = lo; c < hi; c++)
+                if (Interlocked.Exchange(ref _claims[c], run) != run) job.ExecuteChunk(c);
+            for (int k = 1; k < threads; k++)
+            {
+                int other = (self + k) % threads;
+                for (int c = (int)((long)count * other / threads), end = (int)((long)count * (other + 1) / threads); c < end; c++)
+                    if (Volatile.Read(ref _claims[c]) != run && Interlocked.Exchange(ref _claims[c], run) != run) job.ExecuteChunk(c);
+            }
         }
         catch (Exception e)
         {
             Interlocked.CompareExchange(ref _error, e, null);
-            // Let the other threads drain quickly.
-            Volatile.Write(ref _nextChunk, int.MaxValue / 2);
+            // Let the other threads drain quickly: claim everything.
+            for (int c = 0; c < count; c++) Interlocked.Exchange(ref _claims[c], run);
         }
     }
 
@@ -110,7 +126,7 @@ public sealed class WorkerPool : IDisposable
             }
             if (_disposed) return;
             seen = Volatile.Read(ref _generation);
-            Work();
+            Work(index + 1);
             if (Interlocked.Decrement(ref _running) == 0) _done.Set();
         }
     }
