@@ -205,6 +205,8 @@ internal sealed class EnvStepper<TDyn, TV, TS, T> : IEnvStepper<T>
             TL.Store(g, ref c.EpisodeReturn[i]);
             if (writeObs)
             {
+                // Written out rather than StoreObservation: this loop's code was measured fast as it is, and its speed
+                // hinges on the JIT's inlining budget (see ObserveLaneCore).
                 TDyn.Observe(in s, out EnvObs<TL> o);
                 TL.StoreSingle(o.O0, ref c.Obs[0][i]);
                 TL.StoreSingle(o.O1, ref c.Obs[1][i]);
