@@ -29,6 +29,8 @@ public sealed class WorkerPool : IDisposable
     private readonly ManualResetEventSlim _done = new(false);
     private IChunkJob? _job;
     private long[] _claims = [];
+    private readonly int[] _sleeping;
+    private int _mainWaiting;
     private long _run;
     private int _chunkCount;
     private int _running;
@@ -43,6 +45,7 @@ public sealed class WorkerPool : IDisposable
         Threads = threads;
         _threads = new Thread[threads - 1];
         _start = new ManualResetEventSlim[threads - 1];
+        _sleeping = new int[threads - 1];
         for (int w = 0; w < _threads.Length; w++)
         {
             _start[w] = new ManualResetEventSlim(false);
@@ -73,13 +76,23 @@ public sealed class WorkerPool : IDisposable
         _run++;
         _error = null;
         _running = _threads.Length;
-        _done.Reset();
-        Interlocked.Increment(ref _generation);        // spinning workers start here …
-        for (int w = 0; w < _start.Length; w++) _start[w].Set(); // … blocked ones here
+        Interlocked.Increment(ref _generation);        // spinning workers start here (a full fence) …
+        for (int w = 0; w < _start.Length; w++)
+            if (Volatile.Read(ref _sleeping[w]) != 0) _start[w].Set(); // … blocked ones here
         Work(0);
+        // Hand-offs touch the events only when the other side is blocked: each Set/Reset is an atomic on a line the
+        // other core owns, and a step of a 16k-lane batch is only ~20 µs per thread.
         long until = Stopwatch.GetTimestamp() + SpinTicks;
-        while (Volatile.Read(ref _running) != 0 && Stopwatch.GetTimestamp() < until) Thread.SpinWait(20);
-        if (Volatile.Read(ref _running) != 0) _done.Wait();
+        while (Volatile.Read(ref _running) != 0 && Stopwatch.GetTimestamp() < until) Thread.SpinWait(1);
+        // A wake-up is only a hint (a worker delayed between its decrement and its Set may deliver a previous run's
+        // Set late): block until the count itself says done.
+        while (Volatile.Read(ref _running) != 0)
+        {
+            _done.Reset();
+            Interlocked.Exchange(ref _mainWaiting, 1);   // then re-check: a worker that finished meanwhile saw 0 and did not Set
+            if (Volatile.Read(ref _running) != 0) _done.Wait();
+            Volatile.Write(ref _mainWaiting, 0);
+        }
         _job = null;
         if (_error is { } e) throw new AggregateException("A worker failed while running a job.", e);
     }
@@ -118,16 +131,19 @@ public sealed class WorkerPool : IDisposable
             long until = Stopwatch.GetTimestamp() + SpinTicks;
             while (Volatile.Read(ref _generation) == seen && !_disposed)
             {
-                if (Stopwatch.GetTimestamp() < until) { Thread.SpinWait(20); continue; }
-                // Block: reset first, then re-check, so a Set between the check and the wait is not lost.
+                if (Stopwatch.GetTimestamp() < until) { Thread.SpinWait(1); continue; }
+                // Block: reset, announce, then re-check, so a new job published meanwhile is not missed (the main
+                // thread increments the generation before it reads the flag; both sides use full fences).
                 _start[index].Reset();
-                if (Volatile.Read(ref _generation) != seen || _disposed) break;
+                Interlocked.Exchange(ref _sleeping[index], 1);
+                if (Volatile.Read(ref _generation) != seen || _disposed) { Volatile.Write(ref _sleeping[index], 0); break; }
                 _start[index].Wait();
+                Volatile.Write(ref _sleeping[index], 0);
             }
             if (_disposed) return;
             seen = Volatile.Read(ref _generation);
             Work(index + 1);
-            if (Interlocked.Decrement(ref _running) == 0) _done.Set();
+            if (Interlocked.Decrement(ref _running) == 0 && Volatile.Read(ref _mainWaiting) != 0) _done.Set();
         }
     }
 
