@@ -24,6 +24,8 @@ public sealed class BatchedEnv<TDyn, T> : VectorEnv, IChunkJob
     private readonly WorkerPool? _pool;
     private readonly int _chunkLanes;
     private readonly int _chunkCount;
+    // Chunk k's count at index k·CountStride (a cache line each: chunks of different threads finish at the same time).
+    private const int CountStride = 16;
     private readonly int[] _completedPerChunk;
     private bool _dynamicsOnly;
     // The caller's actions, pinned for the duration of one Step (null otherwise).
@@ -50,7 +52,7 @@ public sealed class BatchedEnv<TDyn, T> : VectorEnv, IChunkJob
         _chunkLanes = (numEnvs + chunks - 1) / chunks;
         _chunkLanes = (_chunkLanes + ChunkAlign - 1) / ChunkAlign * ChunkAlign;
         _chunkCount = (numEnvs + _chunkLanes - 1) / _chunkLanes;
-        _completedPerChunk = new int[_chunkCount];
+        _completedPerChunk = new int[_chunkCount * CountStride];
         if (threads > 1) _pool = new WorkerPool(threads);
     }
 
@@ -190,7 +192,7 @@ public sealed class BatchedEnv<TDyn, T> : VectorEnv, IChunkJob
         else _pool.Run(this, _chunkCount);
         if (dynamicsOnly) return;
         long ended = 0;
-        foreach (int n in _completedPerChunk) ended += n;
+        for (int k = 0; k < _chunkCount; k++) ended += _completedPerChunk[k * CountStride];
         EpisodesCompleted += ended;
         StepCount++;
     }
@@ -205,7 +207,7 @@ public sealed class BatchedEnv<TDyn, T> : VectorEnv, IChunkJob
             else if (_pendingContinuous != null) new ReadOnlySpan<float>(_pendingContinuous + start, end - start).CopyTo(MemoryMarshal.Cast<T, float>(_c.Actions.AsSpan(start)));
         }
         if (_dynamicsOnly) _stepper.StepDynamics(_c, start, end);
-        else _completedPerChunk[chunk] = _stepper.Step(_c, start, end, Options.AutoReset);
+        else _completedPerChunk[chunk * CountStride] = _stepper.Step(_c, start, end, Options.AutoReset);
     }
 
     /// <inheritdoc/>

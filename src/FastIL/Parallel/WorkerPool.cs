@@ -28,6 +28,9 @@ public sealed class WorkerPool : IDisposable
     private readonly ManualResetEventSlim[] _start;
     private readonly ManualResetEventSlim _done = new(false);
     private IChunkJob? _job;
+    // Chunk c's claim lives at index c·ClaimStride: one cache line each, so two threads claiming neighbouring chunks
+    // do not bounce a shared line between their cores.
+    private const int ClaimStride = 8;
     private long[] _claims = [];
     private readonly int[] _sleeping;
     private int _mainWaiting;
@@ -71,7 +74,7 @@ public sealed class WorkerPool : IDisposable
             return;
         }
         _job = job;
-        if (_claims.Length < chunkCount) _claims = new long[chunkCount];   // grows once; runs allocate nothing after
+        if (_claims.Length < chunkCount * ClaimStride) _claims = new long[chunkCount * ClaimStride];   // grows once; runs allocate nothing after
         _chunkCount = chunkCount;
         _run++;
         _error = null;
@@ -107,19 +110,19 @@ public sealed class WorkerPool : IDisposable
         {
             int lo = (int)((long)count * self / threads), hi = (int)((long)count * (self + 1) / threads);
             for (int c = lo; c < hi; c++)
-                if (Interlocked.Exchange(ref _claims[c], run) != run) job.ExecuteChunk(c);
+                if (Interlocked.Exchange(ref _claims[c * ClaimStride], run) != run) job.ExecuteChunk(c);
             for (int k = 1; k < threads; k++)
             {
                 int other = (self + k) % threads;
                 for (int c = (int)((long)count * other / threads), end = (int)((long)count * (other + 1) / threads); c < end; c++)
-                    if (Volatile.Read(ref _claims[c]) != run && Interlocked.Exchange(ref _claims[c], run) != run) job.ExecuteChunk(c);
+                    if (Volatile.Read(ref _claims[c * ClaimStride]) != run && Interlocked.Exchange(ref _claims[c * ClaimStride], run) != run) job.ExecuteChunk(c);
             }
         }
         catch (Exception e)
         {
             Interlocked.CompareExchange(ref _error, e, null);
             // Let the other threads drain quickly: claim everything.
-            for (int c = 0; c < count; c++) Interlocked.Exchange(ref _claims[c], run);
+            for (int c = 0; c < count; c++) Interlocked.Exchange(ref _claims[c * ClaimStride], run);
         }
     }
 
