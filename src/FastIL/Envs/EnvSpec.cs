@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace FastIL.Envs;
 
 /// <summary>
@@ -37,25 +38,34 @@ public sealed class EnvSpec
     /// <summary>Number of observation components.</summary>
     public int ObservationSize => ObservationNames.Length;
 
-    /// <summary>Keys of the two 64-bit draws of a float32 reset (shared with the steppers' inlined copy).</summary>
-    internal const ulong ResetDrawKey0 = 0xD1B54A32D192ED03UL, ResetDrawKey1 = 0x8CB92BA72F3D8DD7UL;
-
     /// <summary>
     /// The float32 reset state of (seed, lane, episode): two 64-bit mixes give four 24-bit uniforms, all a float32
     /// state can resolve. <paramref name="seedMix"/> is <c>CounterRng.Mix(seed)</c>, computed once per reset of the batch.
     /// </summary>
     public void SampleInitialStateSingle(ulong seedMix, long lane, long episode, Span<float> state)
     {
-        ulong key = Random.CounterRng.Mix(Random.CounterRng.Mix(seedMix ^ (ulong)lane) + (ulong)episode * 0x9E3779B97F4A7C15UL);
-        ulong b0 = Random.CounterRng.Mix(key ^ ResetDrawKey0), b1 = Random.CounterRng.Mix(key ^ ResetDrawKey1);
+        ulong key = ResetKeySingle(seedMix, lane, episode);
+        ulong b0 = ResetBitsSingle(key, 0), b1 = ResetBitsSingle(key, 1);
         for (int j = 0; j < ResetLow.Length; j++)
-        {
-            ulong bits = j < 2 ? b0 : b1;
-            uint u24 = (uint)((j & 1) == 0 ? bits >> 40 : bits & 0xFFFFFF);
-            float lo = (float)ResetLow[j], span = (float)(ResetHigh[j] - ResetLow[j]);
-            state[j] = lo + span * (u24 * (1f / 16777216f));
-        }
+            state[j] = ResetDrawSingle(j < 2 ? b0 : b1, j, (float)ResetLow[j], (float)(ResetHigh[j] - ResetLow[j]));
     }
+
+    // The pieces of a float32 reset draw, shared with the steppers, which inline them per state variable.
+
+    /// <summary>The key of (seed, lane, episode)'s float32 reset.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static ulong ResetKeySingle(ulong seedMix, long lane, long episode)
+        => Random.CounterRng.Mix(Random.CounterRng.Mix(seedMix ^ (ulong)lane) + (ulong)episode * 0x9E3779B97F4A7C15UL);
+
+    /// <summary>The 64 random bits for state variables 2·<paramref name="pair"/> and 2·<paramref name="pair"/> + 1.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static ulong ResetBitsSingle(ulong key, int pair)
+        => Random.CounterRng.Mix(key ^ (pair == 0 ? 0xD1B54A32D192ED03UL : 0x8CB92BA72F3D8DD7UL));
+
+    /// <summary>State variable j: lo + span·u with u the variable's 24 bits of <paramref name="bits"/> over 2²⁴.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static float ResetDrawSingle(ulong bits, int j, float lo, float span)
+        => lo + span * ((uint)((j & 1) == 0 ? bits >> 40 : bits & 0xFFFFFF) * (1f / 16777216f));
 
     /// <summary>Writes the reset state of (seed, lane, episode) into <paramref name="state"/> (53-bit draws, float64 batches).</summary>
     public void SampleInitialState(ulong seed, long lane, long episode, Span<double> state)

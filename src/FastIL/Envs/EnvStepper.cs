@@ -308,19 +308,19 @@ internal sealed class EnvStepper<TDyn, TV, TS, T> : IEnvStepper<T>
     {
         if (typeof(T) == typeof(float))
         {
-            // EnvSpec.SampleInitialStateSingle's draws, inlined with the state width known at compile time: CartPole
-            // resets ~5 % of its lanes every step, so this runs as often as a quarter of the dynamics (tested equal).
+            // EnvSpec.SampleInitialStateSingle with the state width known at compile time and the bounds pre-converted:
+            // CartPole resets ~5 % of its lanes every step, so this runs as often as a quarter of the dynamics (tested equal).
             int sn = TDyn.StateSize;
-            ulong key = FastIL.Random.CounterRng.Mix(FastIL.Random.CounterRng.Mix(c.SeedMix ^ (ulong)(c.FirstLane + lane)) + (ulong)c.EpisodeIndex[lane]++ * 0x9E3779B97F4A7C15UL);
-            ulong b0 = FastIL.Random.CounterRng.Mix(key ^ EnvSpec.ResetDrawKey0);
+            ulong key = EnvSpec.ResetKeySingle(c.SeedMix, c.FirstLane + lane, c.EpisodeIndex[lane]++);
+            ulong b0 = EnvSpec.ResetBitsSingle(key, 0);
             float[] lo = c.ResetLowSingle, span = c.ResetSpanSingle;
-            StoreSingle(c.State[0], lane, lo[0] + span[0] * ((uint)(b0 >> 40) * (1f / 16777216f)));
-            StoreSingle(c.State[1], lane, lo[1] + span[1] * ((uint)(b0 & 0xFFFFFF) * (1f / 16777216f)));
+            StoreSingle(c.State[0], lane, EnvSpec.ResetDrawSingle(b0, 0, lo[0], span[0]));
+            StoreSingle(c.State[1], lane, EnvSpec.ResetDrawSingle(b0, 1, lo[1], span[1]));
             if (sn > 2)
             {
-                ulong b1 = FastIL.Random.CounterRng.Mix(key ^ EnvSpec.ResetDrawKey1);
-                StoreSingle(c.State[2], lane, lo[2] + span[2] * ((uint)(b1 >> 40) * (1f / 16777216f)));
-                if (sn > 3) StoreSingle(c.State[3], lane, lo[3] + span[3] * ((uint)(b1 & 0xFFFFFF) * (1f / 16777216f)));
+                ulong b1 = EnvSpec.ResetBitsSingle(key, 1);
+                StoreSingle(c.State[2], lane, EnvSpec.ResetDrawSingle(b1, 2, lo[2], span[2]));
+                if (sn > 3) StoreSingle(c.State[3], lane, EnvSpec.ResetDrawSingle(b1, 3, lo[3], span[3]));
             }
         }
         else

@@ -58,8 +58,7 @@ public sealed class Dataset : IColumnSource
         if (Continuous) throw new InvalidOperationException("this data set holds continuous targets");
         int n = inputs.RowCount;
         if (labels.Length != n) throw new ArgumentException($"{labels.Length} labels for {n} rows");
-        int at = Reserve(n, weights);
-        for (int j = 0; j < InputDim; j++) inputs.Column(j).CopyTo(_inputs[j].AsSpan(at));
+        int at = AppendInputs(inputs, weights);
         labels.CopyTo(_labels.AsSpan(at));
         Count = at + n;
     }
@@ -70,8 +69,7 @@ public sealed class Dataset : IColumnSource
         if (!Continuous) throw new InvalidOperationException("this data set holds discrete labels");
         int n = inputs.RowCount;
         if (targets.Length != n) throw new ArgumentException($"{targets.Length} targets for {n} rows");
-        int at = Reserve(n, weights);
-        for (int j = 0; j < InputDim; j++) inputs.Column(j).CopyTo(_inputs[j].AsSpan(at));
+        int at = AppendInputs(inputs, weights);
         targets.CopyTo(_targets.AsSpan(at));
         Count = at + n;
     }
@@ -84,6 +82,14 @@ public sealed class Dataset : IColumnSource
         if (Continuous) _targets[at] = (float)labelOrTarget;
         else _labels[at] = (int)labelOrTarget;
         Count = at + 1;
+    }
+
+    /// <summary>Reserves the rows of <paramref name="inputs"/> and copies their columns; returns the first new row.</summary>
+    private int AppendInputs<TSrc>(TSrc inputs, ReadOnlySpan<float> weights) where TSrc : IColumnSource
+    {
+        int at = Reserve(inputs.RowCount, weights);
+        for (int j = 0; j < InputDim; j++) inputs.Column(j).CopyTo(_inputs[j].AsSpan(at));
+        return at;
     }
 
     private int Reserve(int n, ReadOnlySpan<float> weights)

@@ -26,9 +26,7 @@ public sealed partial class Trainer
         Span<double> coef = stackalloc double[fe];
         for (int k = 0; k < f; k++) coef[k] = softmax ? theta[f + k] - theta[k] : theta[k];
         coef[f] = softmax ? theta[2 * f + 1] - theta[2 * f] : theta[f];
-        if (t_gacc is null || t_gacc.Length < fe * 4) t_gacc = new double[Math.Max(fe * 4, 64)];
-        Span<double> gacc = t_gacc.AsSpan(0, fe * 4);
-        gacc.Clear();
+        Span<double> gacc = GradientAccumulators(fe * 4);
         Span<double> hacc = withHessian ? HessianAccumulators() : default;
         Span<double> phiv = stackalloc double[fe * 4];
         ref double g0 = ref MemoryMarshal.GetReference(gacc);

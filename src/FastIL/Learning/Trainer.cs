@@ -297,7 +297,8 @@ public sealed partial class Trainer : IChunkJob, IDisposable
         Span<double> part = _partials.AsSpan(block * _partialStride, _partialStride);
         part.Clear();
         if (_withHessian) HessianAccumulators().Clear();
-        // Discrete policies without an entropy bonus: one fused pass, four rows per step; the rest by spans.
+        // Discrete policies without an entropy bonus: one fused pass, four rows per step (the binary kernel for two
+        // classes, the general one for more); the rest by spans.
         bool fused = Vector256.IsHardwareAccelerated && _kind != PolicyKind.Linear && _entWeight == 0 && !Options.ScalarHessian;
         int done = fused && (_kind == PolicyKind.Logistic || TwoClassSoftmax)
             ? _features switch
@@ -485,6 +486,15 @@ public sealed partial class Trainer : IChunkJob, IDisposable
     private int HessianPairsRS => TwoClassSoftmax ? 1 : _rows * (_rows + 1) / 2;
     private int HessianPairsAB => (_features + 1) * (_features + 2) / 2;
 
+    /// <summary>The calling thread's gradient accumulators (<paramref name="length"/> doubles), cleared.</summary>
+    private static Span<double> GradientAccumulators(int length)
+    {
+        if (t_gacc is null || t_gacc.Length < length) t_gacc = new double[Math.Max(length, 64)];
+        Span<double> gacc = t_gacc.AsSpan(0, length);
+        gacc.Clear();
+        return gacc;
+    }
+
     private Span<double> HessianAccumulators()
     {
         int n = HessianPairsRS * HessianPairsAB * 4;
@@ -553,7 +563,8 @@ public sealed partial class Trainer : IChunkJob, IDisposable
     }
 
     /// <summary>
-    /// The fused kernel for discrete policies without an entropy bonus: for four rows at a time it computes the
+    /// The fused kernel for softmax policies with three or more classes (two-class problems take
+    /// <see cref="BinaryRows"/>) without an entropy bonus: for four rows at a time it computes the
     /// logits, a stable log-sum-exp, the weighted NLL, the greedy hit, the residuals w·(p − onehot(y)), their
     /// products with the features (the gradient) and, for Newton, the Hessian sums — one pass over the data instead of
     /// dozens. Returns the number of rows handled (a multiple of four); <see cref="SpanRows"/> does the rest.
@@ -562,13 +573,10 @@ public sealed partial class Trainer : IChunkJob, IDisposable
     {
         int n4 = len & ~3;
         if (n4 == 0) return 0;
-        int rows = _rows, f = TF.Value > 0 ? TF.Value : _features, fe = f + 1, p = rows * f + rows;
-        int first = _kind == PolicyKind.Logistic ? 1 : 0, classes = rows + first;
+        int rows = _rows, classes = rows, f = TF.Value > 0 ? TF.Value : _features, fe = f + 1, p = rows * f + rows;
         int pairsRS = HessianPairsRS, pairsAB = HessianPairsAB;
         double[] theta = _evalTheta;
-        if (t_gacc is null || t_gacc.Length < rows * fe * 4) t_gacc = new double[Math.Max(rows * fe * 4, 64)];
-        Span<double> gacc = t_gacc.AsSpan(0, rows * fe * 4);
-        gacc.Clear();
+        Span<double> gacc = GradientAccumulators(rows * fe * 4);
         Span<double> hacc = _withHessian ? HessianAccumulators() : default;
         Span<double> z = stackalloc double[classes * 4];
         Span<double> phiv = stackalloc double[fe * 4];
@@ -589,12 +597,11 @@ public sealed partial class Trainer : IChunkJob, IDisposable
             int row = r0 + i;
             for (int a = 0; a < f; a++) Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(cols[a]), (nuint)row).StoreUnsafe(ref pv, (nuint)(a * 4));
             one.StoreUnsafe(ref pv, (nuint)(f * 4));
-            if (first == 1) Vector256<double>.Zero.StoreUnsafe(ref zr);
             for (int r = 0; r < rows; r++)
             {
                 var acc = Vector256.Create(Unsafe.Add(ref th, rows * f + r));
                 for (int k = 0; k < f; k++) acc = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref pv, (nuint)(k * 4)), Vector256.Create(Unsafe.Add(ref th, r * f + k)), acc);
-                acc.StoreUnsafe(ref zr, (nuint)((r + first) * 4));
+                acc.StoreUnsafe(ref zr, (nuint)(r * 4));
             }
             var y = Vector256.ConvertToDouble(Vector256.WidenLower(Vector128.LoadUnsafe(ref lab, (nuint)row).ToVector256Unsafe()));
             var m = Vector256.LoadUnsafe(ref zr);
@@ -613,27 +620,13 @@ public sealed partial class Trainer : IChunkJob, IDisposable
                 ok &= cond | isY;
             }
             hits += one & ok;
-            // e_c = exp(z_c − m), each once; with two classes the larger is exp(0) = 1 and one exp serves both.
-            Vector256<double> s;
-            if (classes == 2)
+            // e_c = exp(z_c − m), each once.
+            var s = Vector256<double>.Zero;
+            for (int c = 0; c < classes; c++)
             {
-                var z0 = Vector256.LoadUnsafe(ref zr);
-                var d = Vector256.LoadUnsafe(ref zr, 4) - z0;
-                var e = FastIL.Kernels.MathKernels.FastExp.ExpNonPositive(-Vector256.Abs(d));
-                var firstWins = Vector256.GreaterThan(d, Vector256<double>.Zero);
-                Vector256.ConditionalSelect(firstWins, e, one).StoreUnsafe(ref zr);
-                Vector256.ConditionalSelect(firstWins, one, e).StoreUnsafe(ref zr, 4);
-                s = one + e;
-            }
-            else
-            {
-                s = Vector256<double>.Zero;
-                for (int c = 0; c < classes; c++)
-                {
-                    var e = FastIL.Kernels.MathKernels.FastExp.ExpNonPositive(Vector256.LoadUnsafe(ref zr, (nuint)(c * 4)) - m);
-                    e.StoreUnsafe(ref zr, (nuint)(c * 4));
-                    s += e;
-                }
+                var e = FastIL.Kernels.MathKernels.FastExp.ExpNonPositive(Vector256.LoadUnsafe(ref zr, (nuint)(c * 4)) - m);
+                e.StoreUnsafe(ref zr, (nuint)(c * 4));
+                s += e;
             }
             var w = _weighted ? Vector256.LoadUnsafe(ref _w[row]) : one;
             // −log p_y = log s − (z_y − m). Unweighted, the logs of eight groups are taken at once as the log of the
@@ -651,18 +644,13 @@ public sealed partial class Trainer : IChunkJob, IDisposable
             if (_withHessian)
             {
                 int k = 0;
-                if (pairsRS == 1 && rows == 2)   // two-class softmax: one weight w·p₀·p₁ (see TwoClassSoftmax)
-                    (w * (Vector256.LoadUnsafe(ref zr) * Vector256.LoadUnsafe(ref zr, 4))).StoreUnsafe(ref cv[0]);
-                else
+                for (int r = 0; r < rows; r++)
                 {
-                    for (int r = 0; r < rows; r++)
+                    var pr = Vector256.LoadUnsafe(ref z[r * 4]);
+                    for (int s2 = r; s2 < rows; s2++, k++)
                     {
-                        var pr = Vector256.LoadUnsafe(ref z[(r + first) * 4]);
-                        for (int s2 = r; s2 < rows; s2++, k++)
-                        {
-                            var ps = Vector256.LoadUnsafe(ref z[(s2 + first) * 4]);
-                            (w * (r == s2 ? pr * (one - ps) : -(pr * ps))).StoreUnsafe(ref cv[k * 4]);
-                        }
+                        var ps = Vector256.LoadUnsafe(ref z[s2 * 4]);
+                        (w * (r == s2 ? pr * (one - ps) : -(pr * ps))).StoreUnsafe(ref cv[k * 4]);
                     }
                 }
                 ref double h0 = ref MemoryMarshal.GetReference(hacc);
@@ -683,8 +671,7 @@ public sealed partial class Trainer : IChunkJob, IDisposable
             }
             for (int r = 0; r < rows; r++)
             {
-                int c = r + first;
-                var res = w * (Vector256.LoadUnsafe(ref zr, (nuint)(c * 4)) - (one & Vector256.Equals(y, Vector256.Create((double)c))));
+                var res = w * (Vector256.LoadUnsafe(ref zr, (nuint)(r * 4)) - (one & Vector256.Equals(y, Vector256.Create((double)r))));
                 for (int a = 0; a < fe; a++)
                 {
                     ref double slot = ref Unsafe.Add(ref g0, (r * fe + a) * 4);

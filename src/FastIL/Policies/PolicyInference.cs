@@ -59,52 +59,43 @@ public sealed class PolicyInference
     {
         int n = obs.RowCount;
         if (n > _capacity) throw new ArgumentException($"batch of {n} rows exceeds the inference capacity {_capacity}");
-        if (n <= SmallBatch) { ComputeLogitsSmall(obs, n); return; }
-        for (int j = 0; j < _policy.InputDim; j++)
-        {
-            Span<float> z = _z[j].AsSpan(0, n);
-            TensorPrimitives.Multiply(obs.Column(j), _scale[j], z);
-            TensorPrimitives.Add(z, _shift[j], z);
-        }
+        for (int j = 0; j < _policy.InputDim; j++) ScaleShift(obs.Column(j)[..n], _scale[j], _shift[j], _z[j].AsSpan(0, n));
         if (_policy.Features.Kind != FeatureKind.Identity) _policy.Features.Apply<float>(_z, _phi, 0, n);
         int f = _policy.FeatureDim;
         for (int r = 0; r < _policy.Rows; r++)
         {
             Span<float> l = _logits[r].AsSpan(0, n);
             l.Fill(_b[r]);
-            for (int k = 0; k < f; k++) TensorPrimitives.MultiplyAdd(_phi[k].AsSpan(0, n), _w[r * f + k], l, l);
+            for (int k = 0; k < f; k++) AddScaled(_phi[k].AsSpan(0, n), _w[r * f + k], l);
         }
     }
 
     // Up to this many rows, plain loops beat TensorPrimitives' per-call set-up (DAgger steps batches of 4–10 envs).
+    // Both forms round each operation to float32 in the same order (TensorPrimitives' Multiply, Add and MultiplyAdd are
+    // unfused), so logits are bit-identical whatever the batch size (tested).
     private const int SmallBatch = 32;
 
-    /// <summary>
-    /// <see cref="ComputeLogits"/> for small batches with plain loops. Same operations in the same order, each rounded
-    /// to float32 as TensorPrimitives rounds them (Multiply, Add and MultiplyAdd are unfused), so the logits are bit-identical.
-    /// </summary>
-    private void ComputeLogitsSmall<TSrc>(TSrc obs, int n) where TSrc : IColumnSource
+    /// <summary>z = x·scale + shift.</summary>
+    private static void ScaleShift(ReadOnlySpan<float> x, float scale, float shift, Span<float> z)
     {
-        for (int j = 0; j < _policy.InputDim; j++)
+        if (z.Length <= SmallBatch)
         {
-            ReadOnlySpan<float> x = obs.Column(j)[..n];
-            Span<float> z = _z[j].AsSpan(0, n);
-            float scale = _scale[j], shift = _shift[j];
             for (int i = 0; i < z.Length; i++) z[i] = x[i] * scale + shift;
+            return;
         }
-        if (_policy.Features.Kind != FeatureKind.Identity) _policy.Features.Apply<float>(_z, _phi, 0, n);
-        int f = _policy.FeatureDim;
-        for (int r = 0; r < _policy.Rows; r++)
+        TensorPrimitives.Multiply(x, scale, z);
+        TensorPrimitives.Add(z, shift, z);
+    }
+
+    /// <summary>l += φ·w.</summary>
+    private static void AddScaled(ReadOnlySpan<float> phi, float w, Span<float> l)
+    {
+        if (l.Length <= SmallBatch)
         {
-            Span<float> l = _logits[r].AsSpan(0, n);
-            l.Fill(_b[r]);
-            for (int k = 0; k < f; k++)
-            {
-                ReadOnlySpan<float> phi = _phi[k].AsSpan(0, n);
-                float w = _w[r * f + k];
-                for (int i = 0; i < l.Length; i++) l[i] = phi[i] * w + l[i];
-            }
+            for (int i = 0; i < l.Length; i++) l[i] = phi[i] * w + l[i];
+            return;
         }
+        TensorPrimitives.MultiplyAdd(phi, w, l, l);
     }
 
     /// <summary>Logit row r (or the continuous output for r = 0) from the last <see cref="ComputeLogits"/>.</summary>
