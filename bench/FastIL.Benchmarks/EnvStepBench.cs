@@ -110,3 +110,49 @@ public class EnvThreadsBench
     [Benchmark]
     public void Step() => _env.Step(_actions);
 }
+
+/// <summary>
+/// The machine's ceiling for two threads: two independent single-threaded CartPole batches of N/2 lanes (no shared
+/// data at all) stepped at the same time on the two threads of a worker pool, against one such batch stepped alone.
+/// If the machine gave each thread a full core, <c>TwoHalvesTogether</c> would take as long as <c>OneHalfAlone</c>.
+/// </summary>
+[MemoryDiagnoser]
+[Config(typeof(ShortRunConfig))]
+public class EnvIndependentHalvesBench : FastIL.Parallel.IChunkJob
+{
+    private VectorEnv _a = null!, _b = null!;
+    private FastIL.Parallel.WorkerPool _pool = null!;
+    private int[] _actions = null!;
+
+    /// <summary>Lanes in both halves together.</summary>
+    [Params(16384)]
+    public int N { get; set; }
+
+    /// <summary>Builds the two halves and the pool.</summary>
+    [GlobalSetup]
+    public void Setup()
+    {
+        _a = EnvRegistry.Create("CartPole-v1", N / 2, new EnvOptions { Path = SimdPath.Auto });
+        _b = EnvRegistry.Create("CartPole-v1", N / 2, new EnvOptions { Path = SimdPath.Auto, FirstLane = N / 2 });
+        _a.Reset(0);
+        _b.Reset(0);
+        _actions = new int[N / 2];
+        for (int i = 0; i < _actions.Length; i++) _actions[i] = (int)(FastIL.Random.CounterRng.Bits(3, (ulong)i, 0, 0) & 1);
+        _pool = new FastIL.Parallel.WorkerPool(2);
+    }
+
+    /// <summary>Releases the pool.</summary>
+    [GlobalCleanup]
+    public void Cleanup() { _pool.Dispose(); _a.Dispose(); _b.Dispose(); }
+
+    /// <summary>Steps half k (called by the pool).</summary>
+    public void ExecuteChunk(int chunk) => (chunk == 0 ? _a : _b).Step(_actions);
+
+    /// <summary>One step of one half on one thread.</summary>
+    [Benchmark(Baseline = true)]
+    public void OneHalfAlone() => _a.Step(_actions);
+
+    /// <summary>One step of each half, the two on two threads at once.</summary>
+    [Benchmark]
+    public void TwoHalvesTogether() => _pool.Run(this, 2);
+}
