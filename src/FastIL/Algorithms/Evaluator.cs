@@ -20,13 +20,16 @@ public sealed class Evaluator : IDisposable
     public Evaluator(EnvSpec spec, int episodes, int threads = 1, int? maxEpisodeSteps = null)
     {
         if (episodes < 1) throw new ArgumentOutOfRangeException(nameof(episodes), "at least one evaluation episode");
-        _env = EnvRegistry.Create(spec.Id, episodes, new EnvOptions { AutoReset = AutoResetMode.Disabled, Threads = threads, MaxEpisodeSteps = maxEpisodeSteps });
+        _env = EnvRegistry.Create(spec, episodes, new EnvOptions { AutoReset = AutoResetMode.Disabled, Threads = threads, MaxEpisodeSteps = maxEpisodeSteps });
         _a = new int[episodes]; _e = new int[episodes]; _af = new float[episodes]; _ef = new float[episodes];
         _active = new bool[episodes]; _returns = new double[episodes]; _lengths = new double[episodes];
     }
 
     /// <summary>Episodes per evaluation.</summary>
     public int Episodes => _env.NumEnvs;
+
+    /// <summary>Each episode's return in the last evaluation (episode i ran in lane i, from the seed's reset i).</summary>
+    public ReadOnlySpan<double> Returns => _returns;
 
     /// <summary>Evaluates the greedy policy; ε against <paramref name="expert"/> when given.</summary>
     public EvaluationResult Evaluate(PolicyInference policy, IExpert? expert, ulong seed)

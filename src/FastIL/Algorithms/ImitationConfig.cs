@@ -67,6 +67,8 @@ public sealed record ImitationConfig
         "Acrobot-v1" => new() { Env = envId, Iterations = 5, Rollouts = 8, Policy = PolicyKind.Softmax, Standardize = true, L2 = 1e-4 },
         "Pendulum-v1" => new() { Env = envId, Iterations = 6, Rollouts = 16, Policy = PolicyKind.Linear, Features = "rff:128:1", Standardize = true, L2 = 1e-6 },
         "MountainCarContinuous-v0" => new() { Env = envId, Iterations = 6, Rollouts = 8, Policy = PolicyKind.Linear, Features = "rff:128:1", Standardize = true, L2 = 1e-6 },
+        // Logistic over the coarse sensor the ring's turn pattern is built for (see DriftRing): errs only at hazards.
+        "DriftRing-v0" => new() { Env = envId, Iterations = 4, Rollouts = 32, Policy = PolicyKind.Logistic, Features = "coarse:8", L2 = 1e-6, SelectBest = false },
         _ => new() { Env = envId },
     };
 }

@@ -20,19 +20,22 @@ public static class ImitationRunner
 
     /// <summary>
     /// Runs <paramref name="config"/> with the built-in expert, or <paramref name="expert"/> when given. Pass a
-    /// <paramref name="workspace"/> to reuse buffers across many runs on one thread (results are the same).
+    /// <paramref name="workspace"/> to reuse buffers across many runs on one thread (results are the same), and
+    /// <paramref name="env"/> to run on a parametrized env (e.g. a <see cref="Envs.Tabular.DriftRing"/> other than
+    /// the registered default) whose id is <c>config.Env</c>.
     /// </summary>
-    public static RunResult Run(ImitationConfig config, IExpert? expert = null, Action<IterationResult>? onIteration = null, ImitationWorkspace? workspace = null)
+    public static RunResult Run(ImitationConfig config, IExpert? expert = null, Action<IterationResult>? onIteration = null, ImitationWorkspace? workspace = null, EnvSpec? env = null)
     {
-        if (workspace is not null) return RunCore(config, expert, onIteration, workspace);
+        EnvSpec spec = env ?? EnvRegistry.Get(config.Env);
+        if (spec.Id != config.Env) throw new ArgumentException($"the config names env '{config.Env}' but the env given is '{spec.Id}'");
+        if (workspace is not null) return RunCore(config, spec, expert, onIteration, workspace);
         using var ws = new ImitationWorkspace();
-        return RunCore(config, expert, onIteration, ws);
+        return RunCore(config, spec, expert, onIteration, ws);
     }
 
-    private static RunResult RunCore(ImitationConfig config, IExpert? expert, Action<IterationResult>? onIteration, ImitationWorkspace ws)
+    private static RunResult RunCore(ImitationConfig config, EnvSpec spec, IExpert? expert, Action<IterationResult>? onIteration, ImitationWorkspace ws)
     {
         var wall = Stopwatch.StartNew();
-        EnvSpec spec = EnvRegistry.Get(config.Env);
         Validate(config, spec);
         int m = config.Rollouts;
         int horizon = config.Horizon ?? spec.MaxEpisodeSteps;

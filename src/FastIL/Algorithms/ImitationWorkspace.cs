@@ -10,9 +10,9 @@ namespace FastIL.Algorithms;
 /// </summary>
 public sealed class ImitationWorkspace : IDisposable
 {
-    private (string Env, int M, int Horizon, int Threads) _envKey;
+    private (EnvSpec? Env, int M, int Horizon, int Threads) _envKey;
     private VectorEnv? _env;
-    private (string Env, int Episodes, int Horizon, int Threads) _evalKey;
+    private (EnvSpec? Env, int Episodes, int Horizon, int Threads) _evalKey;
     private Evaluator? _evaluator;
     private TrainerOptions? _trainerKey;
     private Trainer? _trainer;
@@ -20,11 +20,11 @@ public sealed class ImitationWorkspace : IDisposable
 
     internal VectorEnv RolloutEnv(EnvSpec spec, int m, int horizon, int threads)
     {
-        var key = (spec.Id, m, horizon, threads);
+        var key = ((EnvSpec?)spec, m, horizon, threads);
         if (_env is null || _envKey != key)
         {
             _env?.Dispose();
-            _env = EnvRegistry.Create(spec.Id, m, new EnvOptions { AutoReset = AutoResetMode.Disabled, Threads = threads, MaxEpisodeSteps = horizon });
+            _env = EnvRegistry.Create(spec, m, new EnvOptions { AutoReset = AutoResetMode.Disabled, Threads = threads, MaxEpisodeSteps = horizon });
             _envKey = key;
         }
         return _env;
@@ -32,7 +32,7 @@ public sealed class ImitationWorkspace : IDisposable
 
     internal Evaluator Evaluator(EnvSpec spec, int episodes, int horizon, int threads)
     {
-        var key = (spec.Id, episodes, horizon, threads);
+        var key = ((EnvSpec?)spec, episodes, horizon, threads);
         if (_evaluator is null || _evalKey != key)
         {
             _evaluator?.Dispose();

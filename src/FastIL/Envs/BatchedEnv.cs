@@ -32,7 +32,7 @@ public sealed class BatchedEnv<TDyn, T> : VectorEnv, IChunkJob
     private unsafe int* _pendingDiscrete;
     private unsafe float* _pendingContinuous;
 
-    /// <summary>Creates a batch; prefer <see cref="EnvRegistry.Create"/>.</summary>
+    /// <summary>Creates a batch; prefer <see cref="EnvRegistry.Create(string, int, EnvOptions?)"/>.</summary>
     public BatchedEnv(EnvSpec spec, int numEnvs, EnvOptions options) : base(spec, numEnvs, options)
     {
         if (typeof(T) != typeof(float) && typeof(T) != typeof(double))

@@ -61,8 +61,14 @@ public static class EnvRegistry
         ResetLow = [-Math.PI, -1.0], ResetHigh = [Math.PI, 1.0],
     };
 
-    /// <summary>Every env, in a fixed order.</summary>
-    public static IReadOnlyList<EnvSpec> All { get; } = [CartPole, MountainCar, Acrobot, Pendulum, MountainCarContinuous];
+    /// <summary>DriftRing-v0 with its default parameters: the tabular distribution-shift MDP of <c>fastil theory</c>.</summary>
+    public static readonly EnvSpec DriftRing = Tabular.DriftRing.Default.Spec;
+
+    /// <summary>The classic-control envs (Gymnasium's), in a fixed order.</summary>
+    public static IReadOnlyList<EnvSpec> ClassicControl { get; } = [CartPole, MountainCar, Acrobot, Pendulum, MountainCarContinuous];
+
+    /// <summary>Every env, in a fixed order: the classic-control ones, then the tabular ones.</summary>
+    public static IReadOnlyList<EnvSpec> All { get; } = [.. ClassicControl, DriftRing];
 
     /// <summary>The ids, comma-separated, for error messages and help.</summary>
     public static string IdList => string.Join(", ", All.Select(s => s.Id));
@@ -79,10 +85,13 @@ public static class EnvRegistry
         => Find(id) ?? throw new ArgumentException($"unknown env '{id}'; expected one of: {IdList}");
 
     /// <summary>Creates a batch of <paramref name="numEnvs"/> envs of the given id.</summary>
-    public static VectorEnv Create(string id, int numEnvs, EnvOptions? options = null)
+    public static VectorEnv Create(string id, int numEnvs, EnvOptions? options = null) => Create(Get(id), numEnvs, options);
+
+    /// <summary>Creates a batch of <paramref name="numEnvs"/> envs of <paramref name="spec"/> (a registered spec or a parametrized tabular one).</summary>
+    public static VectorEnv Create(EnvSpec spec, int numEnvs, EnvOptions? options = null)
     {
-        var spec = Get(id);
         options ??= new EnvOptions();
+        if (spec.CreateBatch is { } create) return create(spec, numEnvs, options);
         bool f64 = options.Precision == Precision.Float64;
         return spec.Id switch
         {
@@ -91,7 +100,7 @@ public static class EnvRegistry
             "MountainCarContinuous-v0" => f64 ? new BatchedEnv<MountainCarContinuousDynamics, double>(spec, numEnvs, options) : new BatchedEnv<MountainCarContinuousDynamics, float>(spec, numEnvs, options),
             "Acrobot-v1" => f64 ? new BatchedEnv<AcrobotDynamics, double>(spec, numEnvs, options) : new BatchedEnv<AcrobotDynamics, float>(spec, numEnvs, options),
             "Pendulum-v1" => f64 ? new BatchedEnv<PendulumDynamics, double>(spec, numEnvs, options) : new BatchedEnv<PendulumDynamics, float>(spec, numEnvs, options),
-            _ => throw new ArgumentException($"unknown env '{id}'"),
+            _ => throw new ArgumentException($"unknown env '{spec.Id}'"),
         };
     }
 }

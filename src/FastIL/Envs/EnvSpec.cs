@@ -31,6 +31,14 @@ public sealed class EnvSpec
     /// <summary>Acrobot stores its reset state as float32.</summary>
     public bool ResetRoundsToSingle { get; init; }
 
+    /// <summary>
+    /// Builds a batch of this env, for envs that are not classic-control dynamics (the tabular ones); null for the
+    /// classic-control envs, which <see cref="EnvRegistry.Create(EnvSpec, int, EnvOptions?)"/> builds from their dynamics.
+    /// </summary>
+    public Func<EnvSpec, int, EnvOptions, VectorEnv>? CreateBatch { get; init; }
+    /// <summary>Builds the env's built-in expert for batches of up to the given rows; null: <see cref="Experts.BuiltinExperts"/>' own.</summary>
+    public Func<int, Experts.IExpert>? CreateExpert { get; init; }
+
     /// <summary>True for discrete action spaces.</summary>
     public bool IsDiscrete => ActionCount > 0;
     /// <summary>Number of internal state variables.</summary>

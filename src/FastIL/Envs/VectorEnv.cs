@@ -3,7 +3,7 @@ namespace FastIL.Envs;
 /// <summary>
 /// A batch of N envs of one kind in Gymnasium's vocabulary (<c>Reset</c>, <c>Step</c>, <c>terminated</c>,
 /// <c>truncated</c>), stored as struct-of-arrays: every accessor returns one column over all lanes.
-/// Create one with <see cref="EnvRegistry.Create"/>. Not thread-safe: one caller at a time (it may use
+/// Create one with <see cref="EnvRegistry.Create(string, int, EnvOptions?)"/>. Not thread-safe: one caller at a time (it may use
 /// several threads internally).
 /// </summary>
 public abstract class VectorEnv : IDisposable, FastIL.Policies.IColumnSource

@@ -12,7 +12,7 @@ namespace FastIL.Experts;
 public static class BuiltinExperts
 {
     /// <summary>The built-in expert of an env.</summary>
-    public static IExpert For(EnvSpec spec, int capacity) => spec.Id switch
+    public static IExpert For(EnvSpec spec, int capacity) => spec.CreateExpert is { } create ? create(capacity) : spec.Id switch
     {
         "CartPole-v1" => new CartPoleExpert(capacity),
         "MountainCar-v0" => new MountainCarExpert(capacity),

@@ -11,6 +11,12 @@ public enum FeatureKind
     Poly2,
     /// <summary>Random Fourier features: φ_k(s) = √(2/D)·cos(ω_k·s + b_k), ω ~ N(0, I/bandwidth²), b ~ U[0, 2π).</summary>
     Rff,
+    /// <summary>
+    /// A coarse sensor of the first input: one-hot of its cell c = ⌊s₀⌋ mod M (M cells), crossed with [1, s₁, …]:
+    /// φ_{jM+c}(s) = (j = 0 ? 1 : s_j), all other features 0. States whose first inputs share a cell are aliased, so
+    /// the policy class is deliberately restricted (the tabular envs' positions; see DriftRing). Reads raw inputs.
+    /// </summary>
+    Coarse,
 }
 
 /// <summary>
@@ -46,6 +52,20 @@ public sealed class FeatureMap
     /// <summary>Degree-2 polynomial: d + d(d+1)/2 features.</summary>
     public static FeatureMap Poly2(int inputDim) => new(FeatureKind.Poly2, inputDim, inputDim + inputDim * (inputDim + 1) / 2, 0, 0, [], []);
 
+    /// <summary>Largest number of cells of a coarse map (the trainer holds every feature column densely).</summary>
+    public const int MaxCells = 65536;
+
+    /// <summary>Number of cells of a coarse map (0 for other kinds).</summary>
+    public int Cells => Kind == FeatureKind.Coarse ? OutputDim / InputDim : 0;
+
+    /// <summary>Coarse map with <paramref name="cells"/> cells of the first input, crossed with [1, other inputs].</summary>
+    public static FeatureMap Coarse(int inputDim, int cells)
+    {
+        if (cells is < 1 or > MaxCells) throw new ArgumentOutOfRangeException(nameof(cells), cells, $"a coarse map has 1 to {MaxCells} cells");
+        if (inputDim < 1) throw new ArgumentOutOfRangeException(nameof(inputDim), inputDim, "a coarse map needs at least one input");
+        return new(FeatureKind.Coarse, inputDim, cells * inputDim, 0, 0, [], []);
+    }
+
     /// <summary>Random Fourier features of dimension <paramref name="dimension"/> for an RBF kernel of the given bandwidth.</summary>
     public static FeatureMap Rff(int inputDim, int dimension, double bandwidth, ulong seed)
     {
@@ -74,7 +94,7 @@ public sealed class FeatureMap
         return new(FeatureKind.Rff, inputDim, phase.Length, bandwidth, seed, omega, phase);
     }
 
-    /// <summary>Parses <c>identity</c>, <c>poly2</c>, <c>rff:D</c> or <c>rff:D:BANDWIDTH</c> (seed given separately).</summary>
+    /// <summary>Parses <c>identity</c>, <c>poly2</c>, <c>rff:D</c>, <c>rff:D:BANDWIDTH</c> (seed given separately) or <c>coarse:M</c>.</summary>
     public static FeatureMap Parse(string text, int inputDim, ulong seed)
     {
         string t = text.Trim().ToLowerInvariant();
@@ -91,7 +111,13 @@ public sealed class FeatureMap
                 return Rff(inputDim, d, bw, seed);
             }
         }
-        throw new FormatException($"features '{text}': expected identity, poly2, rff:D or rff:D:BANDWIDTH");
+        if (t.StartsWith("coarse:", StringComparison.Ordinal))
+        {
+            if (int.TryParse(t.AsSpan(7), System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out int m) && m is >= 1 and <= MaxCells)
+                return Coarse(inputDim, m);
+            throw new FormatException($"features '{text}': coarse:M needs a whole number of cells M in [1, {MaxCells}]");
+        }
+        throw new FormatException($"features '{text}': expected identity, poly2, rff:D, rff:D:BANDWIDTH or coarse:M");
     }
 
     /// <summary>The text form accepted by <see cref="Parse"/>.</summary>
@@ -99,6 +125,7 @@ public sealed class FeatureMap
     {
         FeatureKind.Identity => "identity",
         FeatureKind.Poly2 => "poly2",
+        FeatureKind.Coarse => $"coarse:{Cells}",
         _ => $"rff:{OutputDim}:{Bandwidth.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}",
     };
 
@@ -122,6 +149,9 @@ public sealed class FeatureMap
                         System.Numerics.Tensors.TensorPrimitives.Multiply<T>(z[i].AsSpan(start, n), z[j].AsSpan(start, n), phi[k].AsSpan(start, n));
                 break;
             }
+            case FeatureKind.Coarse:
+                ApplyCoarse(z, phi, start, n);
+                break;
             default:
             {
                 T scale = T.CreateTruncating(Math.Sqrt(2.0 / OutputDim));
@@ -136,6 +166,22 @@ public sealed class FeatureMap
                 }
                 break;
             }
+        }
+    }
+
+    private void ApplyCoarse<T>(ReadOnlySpan<T[]> z, Span<T[]> phi, int start, int n) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        int cells = Cells;
+        for (int k = 0; k < OutputDim; k++) phi[k].AsSpan(start, n).Clear();
+        T[] first = z[0];
+        for (int r = start; r < start + n; r++)
+        {
+            // ⌊x⌋ mod M in double: exact for every finite float/double; a non-finite input falls in cell 0.
+            double x = double.CreateTruncating(T.Floor(first[r]));
+            int c = double.IsFinite(x) ? (int)(x % cells) : 0;
+            if (c < 0) c += cells;
+            phi[c][r] = T.One;
+            for (int j = 1; j < InputDim; j++) phi[j * cells + c][r] = z[j][r];
         }
     }
 }

@@ -22,6 +22,7 @@ public sealed class LinearPolicy
     {
         if (kind == PolicyKind.Logistic && numActions != 2) throw new ArgumentException("a logistic policy has exactly 2 actions");
         if (kind == PolicyKind.Softmax && numActions < 2) throw new ArgumentException("a softmax policy needs at least 2 actions");
+        if (standardize && features.Kind == FeatureKind.Coarse) throw new ArgumentException("coarse features read the raw observation (its cell is ⌊s₀⌋ mod M): turn standardization off");
         if (inputNames.Length != features.InputDim) throw new ArgumentException($"{inputNames.Length} input names for a feature map of input dimension {features.InputDim}");
         Kind = kind;
         NumActions = kind == PolicyKind.Linear ? 0 : numActions;

@@ -42,6 +42,7 @@ public static class PolicyJson
             w.WriteEndArray();
             WriteArray(w, "phase", p.Features.Phase);
         }
+        if (p.Features.Kind == FeatureKind.Coarse) w.WriteNumber("cells", p.Features.Cells);
         w.WriteEndObject();
         if (p.Standardize)
         {
@@ -111,9 +112,11 @@ public static class PolicyJson
         {
             "identity" => FeatureMap.Identity(inputs.Length),
             "poly2" => FeatureMap.Poly2(inputs.Length),
+            "coarse" => Int(f, "cells") is var cells and >= 1 and <= FeatureMap.MaxCells ? FeatureMap.Coarse(inputs.Length, cells)
+                : throw new FormatException($"field 'features.cells' must be in [1, {FeatureMap.MaxCells}]"),
             "rff" => FeatureMap.RffFrom(inputs.Length, Num(f, "bandwidth"), (ulong)Num(f, "seed"),
                 Prop(f, "omega").EnumerateArray().SelectMany(r => r.EnumerateArray().Select(x => x.GetDouble())).ToArray(), Arr(f, "phase")),
-            _ => throw new FormatException($"field 'features.type' is '{type}', expected identity, poly2 or rff"),
+            _ => throw new FormatException($"field 'features.type' is '{type}', expected identity, poly2, rff or coarse"),
         };
         var std = Prop(root, "standardize");
         var p = new LinearPolicy(kind, kind == PolicyKind.Linear ? 0 : numActions, map, inputs, std.ValueKind == JsonValueKind.Object);
