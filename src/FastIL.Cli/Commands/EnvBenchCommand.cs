@@ -31,7 +31,13 @@ internal static class EnvBenchCommand
         bool json = p.Has("json");
 
         var paths = new List<SimdPath>();
-        if (precision == Precision.Float64)
+        if (!spec.HasSimdPaths)
+        {
+            if (pathArg is "vector256" or "vector512" || precision == Precision.Float64)
+                throw new CliException($"{cmd}: {spec.Id} is tabular: it steps float32 observations of an integer state on the scalar path only");
+            paths.Add(SimdPath.Scalar);
+        }
+        else if (precision == Precision.Float64)
         {
             if (pathArg is "vector256" or "vector512") throw new CliException($"{cmd}: --path {pathArg} is float32-only; float64 runs the scalar path");
             paths.Add(SimdPath.Scalar);

@@ -23,6 +23,8 @@ internal static class EnvReplayCommand
         SimdPath path = CommonOptions.Path(p.GetChoice("path", "auto", "auto", "scalar", "vector256", "vector512"));
         if (precision == Precision.Float64 && path is SimdPath.Vector256 or SimdPath.Vector512)
             throw new CliException($"{cmd}: --path {CommonOptions.Name(path)} is float32-only; float64 runs the scalar path");
+        if (!spec.HasSimdPaths && (precision == Precision.Float64 || path is SimdPath.Vector256 or SimdPath.Vector512))
+            throw new CliException($"{cmd}: {spec.Id} is tabular: it replays float32 observations of an integer state on the scalar path only");
 
         CsvTable t = CsvTable.Read(input);
         int[] stateCols = StateColumns(t, spec);
@@ -40,7 +42,8 @@ internal static class EnvReplayCommand
             if (envCol >= 0 && t.Rows[r][envCol].Length > 0 && t.Rows[r][envCol] != spec.Id)
                 throw new CliException($"{input}:{t.LineNumbers[r]}: column 'env_id' is '{t.Rows[r][envCol]}' but --env is {spec.Id}", 1);
             for (int j = 0; j < stateCols.Length; j++) state[j] = t.Number(r, stateCols[j]);
-            env.SetState(r, state);
+            try { env.SetState(r, state); }
+            catch (ArgumentException e) { throw new CliException($"{input}:{t.LineNumbers[r]}: {e.Message}", 1); }
             actions[r] = Action(t, r, actionCol, spec);
         }
         env.StepDynamics(actions);

@@ -9,7 +9,7 @@ namespace FastIL.Cli.Commands;
 /// <summary><c>fastil fit</c>: behavioural cloning from a CSV of logged (state, action) rows.</summary>
 internal static class FitCommand
 {
-    public const string Usage = "fastil fit --data F.csv --label COLUMN [--features-columns a,b,...] [--weight-column W] [--policy auto|logistic|softmax|linear] [--l2 λ | --C C] [--ent-weight E] [--features identity|poly2|rff:D[:BW]] [--seed S] [--standardize] [--solver auto|lbfgs|newton|cholesky|adam] [--epochs E] [--learning-rate R] [--threads T] --output policy.json [--json]";
+    public const string Usage = "fastil fit --data F.csv --label COLUMN [--features-columns a,b,...] [--weight-column W] [--policy auto|logistic|softmax|linear] [--l2 λ | --C C] [--ent-weight E] [--features identity|poly2|rff:D[:BW]|coarse:M] [--seed S] [--standardize] [--solver auto|lbfgs|newton|cholesky|adam] [--epochs E] [--learning-rate R] [--threads T] --output policy.json [--json]";
 
     public static int Run(string[] args)
     {
@@ -81,7 +81,9 @@ internal static class FitCommand
         try { map = FeatureMap.Parse(p.Get("features") ?? "identity", inputs.Length, seed); }
         catch (FormatException e) { throw new CliException($"{cmd}: --{e.Message}"); }
         double l2 = p.Has("C") ? 1.0 / (p.GetDouble("C", 1, 1e-300) * data.Count) : p.GetDouble("l2", 0, 0);
-        var policy = new LinearPolicy(kind, k, map, inputs, p.Has("standardize"));
+        LinearPolicy policy;
+        try { policy = new LinearPolicy(kind, k, map, inputs, p.Has("standardize")); }
+        catch (ArgumentException e) { throw new CliException($"{cmd}: {e.Message}"); }
         Solver solver = p.GetChoice("solver", "auto", "auto", "lbfgs", "newton", "cholesky", "adam") switch
         {
             "lbfgs" => Solver.Lbfgs, "newton" => Solver.Newton, "cholesky" => Solver.Cholesky, "adam" => Solver.Adam, _ => Solver.Auto,

@@ -39,6 +39,9 @@ public sealed class EnvSpec
     /// <summary>Builds the env's built-in expert for batches of up to the given rows; null: <see cref="Experts.BuiltinExperts"/>' own.</summary>
     public Func<int, Experts.IExpert>? CreateExpert { get; init; }
 
+    /// <summary>Whether batches have SIMD paths and a float64 mode (false for the tabular envs: scalar, integer state).</summary>
+    public bool HasSimdPaths { get; init; } = true;
+
     /// <summary>True for discrete action spaces.</summary>
     public bool IsDiscrete => ActionCount > 0;
     /// <summary>Number of internal state variables.</summary>

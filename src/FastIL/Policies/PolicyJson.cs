@@ -119,7 +119,9 @@ public static class PolicyJson
             _ => throw new FormatException($"field 'features.type' is '{type}', expected identity, poly2, rff or coarse"),
         };
         var std = Prop(root, "standardize");
-        var p = new LinearPolicy(kind, kind == PolicyKind.Linear ? 0 : numActions, map, inputs, std.ValueKind == JsonValueKind.Object);
+        LinearPolicy p;
+        try { p = new LinearPolicy(kind, kind == PolicyKind.Linear ? 0 : numActions, map, inputs, std.ValueKind == JsonValueKind.Object); }
+        catch (ArgumentException e) { throw new FormatException(e.Message); }
         if (p.Standardize)
         {
             Copy(Arr(std, "mean"), p.Mean, "standardize.mean");

@@ -83,4 +83,15 @@ public class FitCommandTests
         Assert.Equal(1, code);
         Assert.Contains("no column 'petal_width'", err);
     }
+
+    [Fact]
+    public void Fit_CoarseFeaturesWithStandardization_IsAUsageError()
+    {
+        string dir = CliRunner.TempDir(), policy = Path.Combine(dir, "p.json");
+        var (code, _, err) = CliRunner.Run("fit", "--data", Iris, "--label", "label", "--features-columns", "sepal_length,sepal_width", "--features", "coarse:4", "--standardize", "--output", policy);
+        Assert.Equal(2, code);
+        Assert.Contains("turn standardization off", err);
+        Assert.DoesNotContain("   at ", err);
+        Assert.False(File.Exists(policy));
+    }
 }

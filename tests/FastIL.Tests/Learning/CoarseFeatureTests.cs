@@ -49,4 +49,14 @@ public class CoarseFeatureTests
     [Fact]
     public void Standardization_IsRefused_BecauseCellsReadRawInputs()
         => Assert.Contains("standardization", Assert.Throws<ArgumentException>(() => new LinearPolicy(PolicyKind.Logistic, 2, FeatureMap.Coarse(2, 4), ["a", "b"], standardize: true)).Message);
+
+    [Fact]
+    public void PolicyFile_WithCoarseFeaturesAndStandardization_IsAFormatError()
+    {
+        var p = new LinearPolicy(PolicyKind.Logistic, 2, FeatureMap.Coarse(2, 4), ["position", "off_road"], standardize: false);
+        var node = System.Text.Json.Nodes.JsonNode.Parse(PolicyJson.ToJson(p))!;
+        node["standardize"] = System.Text.Json.Nodes.JsonNode.Parse("{\"mean\":[0,0],\"std\":[1,1]}");
+        string json = node.ToJsonString();
+        Assert.Contains("standardization", Assert.Throws<FormatException>(() => PolicyJson.Parse(json)).Message);
+    }
 }

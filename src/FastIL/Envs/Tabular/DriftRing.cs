@@ -87,7 +87,7 @@ public sealed class DriftRing
             Id = Id, MaxEpisodeSteps = parameters.MaxEpisodeSteps,
             StateNames = ["position", "off_road"], ObservationNames = ["position", "off_road"],
             ObservationLow = [0, 0], ObservationHigh = [n - 1, 1],
-            ActionCount = 2,
+            ActionCount = 2, HasSimdPaths = false,
             // Documentation only: DriftRingEnv draws the start position uniformly from the integers [0, n).
             ResetLow = [0, 0], ResetHigh = [n, 0],
             CreateBatch = (spec, lanes, options) => new DriftRingEnv(this, spec, lanes, options),

@@ -207,8 +207,8 @@ public sealed class DriftRingEnv : VectorEnv
     {
         if (state.Length != 2) throw new ArgumentException($"{Spec.Id} has 2 state variables; got {state.Length}");
         double p = state[0], o = state[1];
-        if (!(p >= 0 && p < _n && p == Math.Floor(p))) throw new ArgumentOutOfRangeException(nameof(state), $"{Spec.Id}: position must be a whole number in [0, {_n - 1}]; got {p}");
-        if (o is not (0 or 1)) throw new ArgumentOutOfRangeException(nameof(state), $"{Spec.Id}: off_road must be 0 or 1; got {o}");
+        if (!(p >= 0 && p < _n && p == Math.Floor(p))) throw new ArgumentException($"{Spec.Id}: position must be a whole number in [0, {_n - 1}]; got {p}");
+        if (o is not (0 or 1)) throw new ArgumentException($"{Spec.Id}: off_road must be 0 or 1; got {o}");
         _pos[lane] = (int)p;
         _off[lane] = o == 1;
         Observe(lane);
