@@ -15,7 +15,7 @@ public static class BenchData
     {
         const int lanes = 4096;
         using var env = EnvRegistry.Create("CartPole-v1", lanes);
-        var expert = new CartPoleExpert(lanes);
+        var expert = BuiltinExperts.For(EnvRegistry.CartPole, lanes);
         env.Reset(seed);
         var labels = new int[lanes];
         var act = new int[lanes];

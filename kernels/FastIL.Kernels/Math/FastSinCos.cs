@@ -94,4 +94,19 @@ public static class FastSinCos
         sin = sinBase ^ signSin;
         cos = cosBase ^ signCos;
     }
+
+    /// <summary>
+    /// cos over a column, sixteen or eight lanes at a time and the tail one by one: every element gets the same
+    /// bits wherever it sits (the BCL's vectorized cos takes another algorithm for its scalar tail). Used by
+    /// random-Fourier-feature inference, which the ILGPU kernels reproduce with the same polynomial.
+    /// </summary>
+    public static void Cos(ReadOnlySpan<float> x, Span<float> destination)
+    {
+        int n = x.Length, i = 0;
+        if (Vector512.IsHardwareAccelerated)
+            for (; i <= n - 16; i += 16) { SinCos(Vector512.Create(x.Slice(i, 16)), out _, out var c); c.CopyTo(destination.Slice(i, 16)); }
+        else if (Vector256.IsHardwareAccelerated)
+            for (; i <= n - 8; i += 8) { SinCos(Vector256.Create(x.Slice(i, 8)), out _, out var c); c.CopyTo(destination.Slice(i, 8)); }
+        for (; i < n; i++) { SinCos(x[i], out _, out float c); destination[i] = c; }
+    }
 }

@@ -107,7 +107,7 @@ public sealed class BatchedEnv<TDyn, T> : VectorEnv, IChunkJob
     public override void Reset(ulong seed)
     {
         _c.Seed = seed;
-        _c.SeedMix = FastIL.Random.CounterRng.Mix(seed + 0x9E3779B97F4A7C15UL);
+        _c.SeedMix = Kernels.Envs.ResetDraw.SeedMix(seed);
         Array.Clear(_c.EpisodeIndex);
         for (int lane = 0; lane < _c.Padded; lane++) _stepper.ResetLane(_c, lane);   // padding lanes too: valid states
         Array.Clear(_c.Terminated);

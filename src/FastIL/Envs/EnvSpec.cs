@@ -61,22 +61,14 @@ public sealed class EnvSpec
             state[j] = ResetDrawSingle(j < 2 ? b0 : b1, j, (float)ResetLow[j], (float)(ResetHigh[j] - ResetLow[j]));
     }
 
-    // The pieces of a float32 reset draw, shared with the steppers, which inline them per state variable.
-
-    /// <summary>The key of (seed, lane, episode)'s float32 reset.</summary>
+    // The pieces of a float32 reset draw live in FastIL.Kernels.Envs.ResetDraw, shared with the steppers and the
+    // ILGPU kernels, which inline them per state variable.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static ulong ResetKeySingle(ulong seedMix, long lane, long episode)
-        => Random.CounterRng.Mix(Random.CounterRng.Mix(seedMix ^ (ulong)lane) + (ulong)episode * 0x9E3779B97F4A7C15UL);
-
-    /// <summary>The 64 random bits for state variables 2·<paramref name="pair"/> and 2·<paramref name="pair"/> + 1.</summary>
+    internal static ulong ResetKeySingle(ulong seedMix, long lane, long episode) => Kernels.Envs.ResetDraw.Key(seedMix, lane, episode);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static ulong ResetBitsSingle(ulong key, int pair)
-        => Random.CounterRng.Mix(key ^ (pair == 0 ? 0xD1B54A32D192ED03UL : 0x8CB92BA72F3D8DD7UL));
-
-    /// <summary>State variable j: lo + span·u with u the variable's 24 bits of <paramref name="bits"/> over 2²⁴.</summary>
+    internal static ulong ResetBitsSingle(ulong key, int pair) => Kernels.Envs.ResetDraw.Bits(key, pair);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static float ResetDrawSingle(ulong bits, int j, float lo, float span)
-        => lo + span * ((uint)((j & 1) == 0 ? bits >> 40 : bits & 0xFFFFFF) * (1f / 16777216f));
+    internal static float ResetDrawSingle(ulong bits, int j, float lo, float span) => Kernels.Envs.ResetDraw.Draw(bits, j, lo, span);
 
     /// <summary>Writes the reset state of (seed, lane, episode) into <paramref name="state"/> (53-bit draws, float64 batches).</summary>
     public void SampleInitialState(ulong seed, long lane, long episode, Span<double> state)

@@ -161,7 +161,14 @@ public sealed class FeatureMap
                     dst.Fill(T.CreateTruncating(Phase[k]));
                     for (int j = 0; j < InputDim; j++)
                         System.Numerics.Tensors.TensorPrimitives.MultiplyAdd<T>(z[j].AsSpan(start, n), T.CreateTruncating(Omega[k * InputDim + j]), dst, dst);
-                    System.Numerics.Tensors.TensorPrimitives.Cos<T>(dst, dst);
+                    // Float inference uses FastSinCos (identical bits on every SIMD width and in the ILGPU kernels);
+                    // training keeps the double-precision BCL cosine.
+                    if (typeof(T) == typeof(float))
+                    {
+                        Span<float> f = System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(dst);
+                        Kernels.MathKernels.FastSinCos.Cos(f, f);
+                    }
+                    else System.Numerics.Tensors.TensorPrimitives.Cos<T>(dst, dst);
                     System.Numerics.Tensors.TensorPrimitives.Multiply<T>(dst, scale, dst);
                 }
                 break;

@@ -28,7 +28,7 @@ public class ExpertTests
     [Fact]
     public void PendulumExpert_ClipsToTheTorqueLimit_AndBalancesNearTheTop()
     {
-        var e = new PendulumExpert(3);
+        var e = BuiltinExperts.For(EnvRegistry.Pendulum, 3);
         var a = new float[3];
         // Upright with a small tilt: PD term −(10θ + 2θ̇). Hanging and spinning: energy pumping, clipped.
         e.Act(new FastIL.Policies.ArrayColumns([[MathF.Cos(0.1f), -1f, 1f], [MathF.Sin(0.1f), 0f, 0f], [0f, 5f, 0f]], 3), a);

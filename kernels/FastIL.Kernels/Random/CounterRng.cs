@@ -5,6 +5,7 @@ namespace FastIL.Random;
 /// <summary>
 /// Counter-based random numbers: every draw is a pure hash of (seed, stream, counter, k), so lane i's reset
 /// states depend only on (seed, i, episode number) — never on the batch split, thread count or call order.
+/// Pure 64-bit integer arithmetic: the same code runs in ILGPU kernels.
 /// </summary>
 public static class CounterRng
 {
