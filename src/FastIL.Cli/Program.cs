@@ -19,6 +19,7 @@ public static class Program
         "  " + SweepCommand.MergeUsage,
         "  " + EnvReplayCommand.Usage,
         "  " + EnvBenchCommand.Usage,
+        "  " + KernelsCommand.Usage,
         "  " + FitCommand.Usage,
         "  " + PredictCommand.Usage,
         "",
@@ -59,6 +60,8 @@ public static class Program
             ("sweep", _) => SweepCommand.Run(args[1..]),
             ("fit", _) => FitCommand.Run(args[1..]),
             ("predict", _) => PredictCommand.Run(args[1..]),
+            ("kernels", "ptx") => KernelsCommand.Run(rest),
+            ("kernels", var sub) => throw new CliException($"unknown command 'kernels {sub}'; expected 'kernels ptx'"),
             ("env", var sub) => throw new CliException($"unknown command 'env {sub}'; expected 'env replay' or 'env bench'"),
             _ => throw new CliException($"unknown command '{args[0]}'; run 'fastil --help'"),
         };

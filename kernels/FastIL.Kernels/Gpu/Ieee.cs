@@ -50,7 +50,29 @@ public static class Ieee
     public static float Fma(float a, float b, float c)
     {
         if (CudaAsm.IsSupported) { CudaAsm.Emit("fma.rn.f32 %0, %1, %2, %3;", out float r, a, b, c); return r; }
-        return MathF.FusedMultiplyAdd(a, b, c);
+        return SoftFma(a, b, c);
+    }
+
+    /// <summary>
+    /// fma(a, b, c) rounded once, without the BCL's FusedMultiplyAdd (ILGPU's PTX backend has no mapping for it and
+    /// emits the untaken branch anyway, so ptxas would see an unresolved <c>.extern</c>). a·b is exact in double;
+    /// the sum is rounded to odd in double (TwoSum gives its exact error), and a round-to-odd result with 53 ≥ 24 + 2
+    /// bits rounds correctly to float. Tested bit-equal to <see cref="MathF.FusedMultiplyAdd"/>.
+    /// </summary>
+    public static float SoftFma(float a, float b, float c)
+    {
+        double p = (double)a * b, cd = c;
+        double s = p + cd;
+        double bb = s - p;
+        double err = (p - (s - bb)) + (cd - bb);
+        if (err != 0 && double.IsFinite(s))
+        {
+            long bits = BitConverter.DoubleToInt64Bits(s);
+            // Round to odd: an even last bit moves one ulp towards the exact sum.
+            if ((bits & 1) == 0) bits += (err > 0) == (s > 0) ? 1 : -1;
+            s = BitConverter.Int64BitsToDouble(bits);
+        }
+        return (float)s;
     }
 
     /// <summary>Round half to even (as <c>MathF.Round</c>; ILGPU.Algorithms' PTX version rounds ±1.5 to ±1).</summary>
@@ -58,7 +80,7 @@ public static class Ieee
     public static float RoundEven(float x)
     {
         if (CudaAsm.IsSupported) { CudaAsm.Emit("cvt.rni.f32.f32 %0, %1;", out float r, x); return r; }
-        return MathF.Round(x, MidpointRounding.ToEven);
+        return MathF.Round(x);   // ties to even, MathF.Round's default
     }
 
     /// <summary>⌊x⌋.</summary>

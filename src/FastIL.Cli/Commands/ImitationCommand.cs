@@ -11,7 +11,7 @@ namespace FastIL.Cli.Commands;
 /// <summary><c>fastil dagger</c> and <c>fastil bc</c>: one imitation run with a live progress line and a final table.</summary>
 internal static class ImitationCommand
 {
-    public const string DaggerUsage = "fastil dagger [--env ID] [--iterations N] [--rollouts M] [--horizon H] [--beta indicator|exp:P|linear:R] [--mixing step|trajectory] [--policy logistic|softmax|linear] [--features identity|poly2|rff:D[:BW]|coarse:M] [--standardize|--no-standardize] [--l2 λ] [--ent-weight E] [--eval-episodes E] [--select best|last] [--expert builtin|teacher.json] [--seed S] [--threads T] [--out results.json] [--save-policy p.json] [--json] [--quiet]";
+    public const string DaggerUsage = "fastil dagger [--env ID] [--iterations N] [--rollouts M] [--horizon H] [--beta indicator|exp:P|linear:R] [--mixing step|trajectory] [--policy logistic|softmax|linear] [--features identity|poly2|rff:D[:BW]|coarse:M] [--standardize|--no-standardize] [--l2 λ] [--ent-weight E] [--eval-episodes E] [--select best|last] [--expert builtin|teacher.json] [--seed S] [--threads T] [--device simd|ilgpu-cpu|cuda|auto] [--out results.json] [--save-policy p.json] [--json] [--quiet]";
     public const string BcUsage = "fastil bc [--env ID] [--demos M] [same options as dagger, without --iterations/--beta/--mixing]";
 
     public static int Run(string[] args, Algorithm algorithm)
@@ -50,6 +50,7 @@ internal static class ImitationCommand
         }
         catch (ArgumentException e) { throw new CliException($"{cmd}: {e.Message}"); }
         catch (ArithmeticException e) { throw new CliException($"{cmd}: {e.Message}", 1); }
+        catch (FastIL.Devices.DeviceUnavailableException e) { throw new CliException($"{cmd}: {e.Message}", 1); }
 
         if (p.Get("out") is { } outPath) AtomicFile.Write(outPath, w => w.Write(ResultJson(result, indented: true)));
         if (p.Get("save-policy") is { } policyPath) AtomicFile.Write(policyPath, w => w.Write(PolicyJson.ToJson(result.Policy)));

@@ -14,7 +14,7 @@ public sealed class Evaluator : IDisposable
     private readonly int[] _a, _e;
     private readonly float[] _af, _ef;
     private readonly bool[] _active;
-    private readonly double[] _returns, _lengths;
+    private readonly double[] _returns, _lengths, _disagreement;
 
     /// <summary>An evaluator for <paramref name="episodes"/> episodes of <paramref name="spec"/>.</summary>
     public Evaluator(EnvSpec spec, int episodes, int threads = 1, int? maxEpisodeSteps = null)
@@ -22,7 +22,7 @@ public sealed class Evaluator : IDisposable
         if (episodes < 1) throw new ArgumentOutOfRangeException(nameof(episodes), "at least one evaluation episode");
         _env = EnvRegistry.Create(spec, episodes, new EnvOptions { AutoReset = AutoResetMode.Disabled, Threads = threads, MaxEpisodeSteps = maxEpisodeSteps });
         _a = new int[episodes]; _e = new int[episodes]; _af = new float[episodes]; _ef = new float[episodes];
-        _active = new bool[episodes]; _returns = new double[episodes]; _lengths = new double[episodes];
+        _active = new bool[episodes]; _returns = new double[episodes]; _lengths = new double[episodes]; _disagreement = new double[episodes];
     }
 
     /// <summary>Episodes per evaluation.</summary>
@@ -46,8 +46,7 @@ public sealed class Evaluator : IDisposable
         env.Reset(seed);
         Array.Fill(_active, true);
         int activeCount = n;
-        long visited = 0, steps = 0;
-        double disagreement = 0;
+        Array.Clear(_disagreement);
         float lo = env.Spec.ActionLow, hi = env.Spec.ActionHigh;
         while (activeCount > 0)
         {
@@ -57,7 +56,7 @@ public sealed class Evaluator : IDisposable
                 if (expert is not null)
                 {
                     expert.Act(env, _e);
-                    for (int i = 0; i < n; i++) if (_active[i] && _a[i] != _e[i]) disagreement++;
+                    for (int i = 0; i < n; i++) if (_active[i] && _a[i] != _e[i]) _disagreement[i]++;
                 }
                 env.Step(_a);
             }
@@ -67,13 +66,12 @@ public sealed class Evaluator : IDisposable
                 if (expert is not null)
                 {
                     expert.Act(env, _ef);
+                    // Summed per lane, then over lanes (EvaluationStats): the order the device kernels sum in.
                     for (int i = 0; i < n; i++)
-                        if (_active[i]) disagreement += Math.Abs(Math.Clamp(_af[i], lo, hi) - Math.Clamp(_ef[i], lo, hi));
+                        if (_active[i]) _disagreement[i] += Math.Abs(Math.Clamp(_af[i], lo, hi) - Math.Clamp(_ef[i], lo, hi));
                 }
                 env.Step(_af);
             }
-            visited += activeCount;
-            steps += n;
             ReadOnlySpan<bool> term = env.Terminated, trunc = env.Truncated;
             for (int i = 0; i < n; i++)
             {
@@ -84,12 +82,7 @@ public sealed class Evaluator : IDisposable
                 _lengths[i] = env.FinalLength(i);
             }
         }
-        double mean = 0, min = double.PositiveInfinity, max = double.NegativeInfinity, len = 0;
-        for (int i = 0; i < n; i++) { mean += _returns[i]; len += _lengths[i]; min = Math.Min(min, _returns[i]); max = Math.Max(max, _returns[i]); }
-        mean /= n;
-        double var = 0;
-        for (int i = 0; i < n; i++) var += (_returns[i] - mean) * (_returns[i] - mean);
-        return new EvaluationResult(n, mean, Math.Sqrt(var / n), min, max, len / n, expert is null ? double.NaN : disagreement / visited, steps);
+        return EvaluationStats.Summarize(_returns, _lengths, _disagreement, expert is not null);
     }
 
     /// <summary>Releases the env's threads.</summary>

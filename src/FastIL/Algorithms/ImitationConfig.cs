@@ -56,6 +56,11 @@ public sealed record ImitationConfig
     public ulong Seed { get; init; }
     /// <summary>Threads (env stepping and gradient passes); results do not depend on it.</summary>
     public int Threads { get; init; } = 1;
+    /// <summary>
+    /// Where rollouts and evaluations run (fits stay on the CPU). Results are identical on every device; a device asked
+    /// for by name that is missing is an error.
+    /// </summary>
+    public Devices.ComputeDevice Device { get; init; } = Devices.ComputeDevice.Simd;
     /// <summary>Keep the iterate with the best evaluation return (the paper's choice), else the last.</summary>
     public bool SelectBest { get; init; } = true;
 

@@ -13,7 +13,7 @@ namespace FastIL.Algorithms;
 public static class ImitationOptions
 {
     /// <summary>Options of every run.</summary>
-    public static readonly string[] Common = ["algorithm", "env", "horizon", "policy", "features", "standardize", "l2", "ent-weight", "eval-episodes", "seed", "threads", "select"];
+    public static readonly string[] Common = ["algorithm", "env", "horizon", "policy", "features", "standardize", "l2", "ent-weight", "eval-episodes", "seed", "threads", "select", "device"];
     /// <summary>DAgger-only options.</summary>
     public static readonly string[] DaggerOnly = ["iterations", "rollouts", "beta", "mixing"];
     /// <summary>BC-only options.</summary>
@@ -62,6 +62,7 @@ public static class ImitationOptions
             Seed = get("seed") is { } seed ? (ulong.TryParse(seed, NumberStyles.Integer, CultureInfo.InvariantCulture, out ulong v) ? v : throw new FormatException($"{display("seed")} expects a non-negative integer; got '{seed}'")) : d.Seed,
             Threads = Int(get, display, "threads", d.Threads, 1, 1024),
             SelectBest = Choice(get, display, "select", "best", "best", "last") == "best",
+            Device = Devices.ComputeDevices.Parse(Choice(get, display, "device", "simd", Devices.ComputeDevices.Names))!.Value,
         };
     }
 

@@ -51,8 +51,15 @@ public static class ImitationRunner
         int capacity = (int)Math.Clamp((long)iterations * m * horizon, 1024, Math.Max(1 << 20, m * horizon));
         var data = ws.Dataset(spec.ObservationSize, !spec.IsDiscrete, capacity);
         var trainer = ws.Trainer(new TrainerOptions { L2 = config.L2, EntropyWeight = config.EntropyWeight, Threads = config.Threads });
-        var env = ws.RolloutEnv(spec, m, horizon, config.Threads);
-        var evaluator = ws.Evaluator(spec, config.EvalEpisodes, horizon, config.Threads);
+        var device = Devices.ComputeDevices.Resolve(config.Device);
+        Devices.DeviceImitation? gpu = null;
+        if (device != Devices.ComputeDevice.Simd)
+        {
+            if (expert is not Experts.IBuiltinRuleExpert) throw new ArgumentException($"--device {Devices.ComputeDevices.Name(device)} runs the built-in experts only; use --device simd with a teacher policy");
+            gpu = ws.Device(spec, device);
+        }
+        var env = gpu is null ? ws.RolloutEnv(spec, m, horizon, config.Threads) : null;
+        var evaluator = gpu is null ? ws.Evaluator(spec, config.EvalEpisodes, horizon, config.Threads) : null;
         var rolloutInference = new PolicyInference(policy, m);
         var evalInference = new PolicyInference(policy, config.EvalEpisodes);
         var buffers = new RolloutBuffers(m, spec.ObservationSize);
@@ -66,15 +73,26 @@ public static class ImitationRunner
         {
             double beta = config.Algorithm == Algorithm.BC ? 1.0 : config.Beta.Beta(it);
             var sw = Stopwatch.StartNew();
-            rolloutInference.Refresh();
-            long steps = Rollout(env, spec, expert, rolloutInference, data, buffers, config, it, beta);
+            long steps;
+            if (gpu is not null)
+                steps = gpu.Rollout(policy, data, m, horizon, CounterRng.Bits(config.Seed, RolloutStream, (ulong)it, 0), config.Seed, it, beta, config.Mixing);
+            else
+            {
+                rolloutInference.Refresh();
+                steps = Rollout(env!, spec, expert, rolloutInference, data, buffers, config, it, beta);
+            }
             double rolloutSeconds = sw.Elapsed.TotalSeconds;
             sw.Restart();
             FitResult fit = trainer.Fit(data, policy, warmStart: true);
             double fitSeconds = sw.Elapsed.TotalSeconds;
             sw.Restart();
-            evalInference.Refresh();
-            EvaluationResult eval = evaluator.Evaluate(evalInference, expert, evalSeed);
+            EvaluationResult eval;
+            if (gpu is not null) eval = gpu.Evaluate(policy, true, config.EvalEpisodes, horizon, evalSeed);
+            else
+            {
+                evalInference.Refresh();
+                eval = evaluator!.Evaluate(evalInference, expert, evalSeed);
+            }
             double evalSeconds = sw.Elapsed.TotalSeconds;
             envSteps += steps + eval.EnvSteps;
             var r = new IterationResult(it, beta, data.Count, steps, eval, fit, rolloutSeconds, fitSeconds, evalSeconds);
@@ -91,9 +109,18 @@ public static class ImitationRunner
 
         // The selected iterate and the expert, on held-out evaluation seeds (selection used the per-iteration seeds).
         ulong finalSeed = CounterRng.Bits(config.Seed, FinalStream, 0, 0);
-        var finalInference = new PolicyInference(best, config.EvalEpisodes);
-        EvaluationResult final = evaluator.Evaluate(finalInference, expert, finalSeed);
-        EvaluationResult expertEval = evaluator.Evaluate(expert, finalSeed);
+        EvaluationResult final, expertEval;
+        if (gpu is not null)
+        {
+            final = gpu.Evaluate(best, true, config.EvalEpisodes, horizon, finalSeed);
+            expertEval = gpu.Evaluate(null, false, config.EvalEpisodes, horizon, finalSeed);
+        }
+        else
+        {
+            var finalInference = new PolicyInference(best, config.EvalEpisodes);
+            final = evaluator!.Evaluate(finalInference, expert, finalSeed);
+            expertEval = evaluator.Evaluate(expert, finalSeed);
+        }
         envSteps += final.EnvSteps + expertEval.EnvSteps;
         return new RunResult(config, expert.Name, expertEval, final, bestIteration, results, best, wall.Elapsed.TotalSeconds, envSteps);
     }

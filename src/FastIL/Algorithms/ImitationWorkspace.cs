@@ -17,6 +17,27 @@ public sealed class ImitationWorkspace : IDisposable
     private TrainerOptions? _trainerKey;
     private Trainer? _trainer;
     private Dataset? _data;
+    private (EnvSpec? Env, Devices.ComputeDevice Device) _deviceKey;
+    private Devices.IlgpuSession? _session;
+    private Devices.DeviceImitation? _device;
+
+    /// <summary>The device path for <paramref name="spec"/> (the session and compiled kernels are kept across runs).</summary>
+    internal Devices.DeviceImitation Device(EnvSpec spec, Devices.ComputeDevice device)
+    {
+        if (_session is null || _session.Device != device)
+        {
+            _device?.Dispose(); _device = null;
+            _session?.Dispose(); _session = null;
+            _session = Devices.IlgpuSession.Open(device);
+        }
+        if (_device is null || _deviceKey != ((EnvSpec?)spec, device))
+        {
+            _device?.Dispose();
+            _device = new Devices.DeviceImitation(_session, spec);
+            _deviceKey = (spec, device);
+        }
+        return _device;
+    }
 
     internal VectorEnv RolloutEnv(EnvSpec spec, int m, int horizon, int threads)
     {
@@ -67,6 +88,8 @@ public sealed class ImitationWorkspace : IDisposable
         _env?.Dispose();
         _evaluator?.Dispose();
         _trainer?.Dispose();
-        _env = null; _evaluator = null; _trainer = null;
+        _device?.Dispose();
+        _session?.Dispose();
+        _env = null; _evaluator = null; _trainer = null; _device = null; _session = null;
     }
 }

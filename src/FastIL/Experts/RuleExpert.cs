@@ -8,12 +8,15 @@ using FastIL.Policies;
 
 namespace FastIL.Experts;
 
+/// <summary>A built-in expert whose rule the ILGPU kernels also have (so device runs may use it).</summary>
+public interface IBuiltinRuleExpert : IExpert;
+
 /// <summary>
 /// A built-in expert whose rule <typeparamref name="TRule"/> is lane code (<see cref="IExpertRule"/>): applied to the
 /// observation columns sixteen or eight lanes at a time, the tail one lane at a time. Every lane type rounds alike,
 /// so a row's action does not depend on where it sits in the batch, and the ILGPU kernels compute the same actions.
 /// </summary>
-public sealed class RuleExpert<TRule> : IExpert where TRule : struct, IExpertRule
+public sealed class RuleExpert<TRule> : IBuiltinRuleExpert where TRule : struct, IExpertRule
 {
     private readonly int _obsDim;
     private float[] _out;

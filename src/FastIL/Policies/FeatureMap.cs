@@ -14,7 +14,8 @@ public enum FeatureKind
     /// <summary>
     /// A coarse sensor of the first input: one-hot of its cell c = ⌊s₀⌋ mod M (M cells), crossed with [1, s₁, …]:
     /// φ_{jM+c}(s) = (j = 0 ? 1 : s_j), all other features 0. States whose first inputs share a cell are aliased, so
-    /// the policy class is deliberately restricted (the tabular envs' positions; see DriftRing). Reads raw inputs.
+    /// the policy class is deliberately restricted (the tabular envs' positions; see DriftRing). Reads raw inputs;
+    /// non-finite inputs and those beyond ±2³¹ fall in cell 0.
     /// </summary>
     Coarse,
 }
@@ -168,7 +169,7 @@ public sealed class FeatureMap
                         Span<float> f = System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(dst);
                         Kernels.MathKernels.FastSinCos.Cos(f, f);
                     }
-                    else System.Numerics.Tensors.TensorPrimitives.Cos<T>(dst, dst);
+                    else AlignedCos.Apply(System.Runtime.InteropServices.MemoryMarshal.Cast<T, double>(dst));
                     System.Numerics.Tensors.TensorPrimitives.Multiply<T>(dst, scale, dst);
                 }
                 break;
@@ -183,10 +184,9 @@ public sealed class FeatureMap
         T[] first = z[0];
         for (int r = start; r < start + n; r++)
         {
-            // ⌊x⌋ mod M in double: exact for every finite float/double; a non-finite input falls in cell 0.
+            // ⌊x⌋ mod M, as the kernels compute it (non-finite inputs and those beyond ±2³¹ fall in cell 0).
             double x = double.CreateTruncating(T.Floor(first[r]));
-            int c = double.IsFinite(x) ? (int)(x % cells) : 0;
-            if (c < 0) c += cells;
+            int c = x > -2147483648.0 && x < 2147483648.0 ? Kernels.Gpu.LanePolicy.CoarseCell((float)x, cells) : 0;
             phi[c][r] = T.One;
             for (int j = 1; j < InputDim; j++) phi[j * cells + c][r] = z[j][r];
         }

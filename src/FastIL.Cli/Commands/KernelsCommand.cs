@@ -1,0 +1,30 @@
+using FastIL.Cli.Infrastructure;
+using FastIL.Devices;
+
+namespace FastIL.Cli.Commands;
+
+/// <summary><c>fastil kernels ptx</c>: every ILGPU kernel as a PTX file (no GPU needed).</summary>
+internal static class KernelsCommand
+{
+    public const string Usage = "fastil kernels ptx --out DIR [--arch sm_80|sm_90]";
+
+    public static int Run(string[] args)
+    {
+        const string cmd = "kernels ptx";
+        var p = new OptionParser(cmd, args, ["out", "arch"], []);
+        p.NoPositionals();
+        string dir = p.Require("out");
+        if (dir.Length == 0) throw new CliException($"{cmd}: --out needs a directory name; got an empty string");
+        if (File.Exists(dir)) throw new CliException($"{cmd}: --out '{dir}' is a file; expected a directory", 1);
+        string arch = p.GetChoice("arch", "sm_90", "sm_80", "sm_90");
+        var kernels = PtxExport.Compile(PtxExport.Architecture(arch));
+        foreach (var (name, ptx) in kernels)
+            if (ptx.Contains(".extern", StringComparison.Ordinal))
+                throw new CliException($"{cmd}: kernel {name} calls an external function that ptxas cannot resolve: {ptx.Split('\n').First(l => l.Contains(".extern", StringComparison.Ordinal)).Trim()}", 1);
+        try { Directory.CreateDirectory(dir); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw new CliException($"{cmd}: cannot create {dir}: {e.Message}", 1); }
+        foreach (var (name, ptx) in kernels) AtomicFile.Write(Path.Combine(dir, name), w => w.Write(ptx));
+        Console.Error.WriteLine($"wrote {kernels.Count} PTX kernels for {arch} to {dir}");
+        return 0;
+    }
+}

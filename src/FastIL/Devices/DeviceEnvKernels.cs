@@ -1,0 +1,44 @@
+using FastIL.Envs;
+using FastIL.Kernels.Envs;
+using FastIL.Kernels.Experts;
+using FastIL.Kernels.Gpu;
+using ILGPU;
+using ILGPU.Runtime;
+
+namespace FastIL.Devices;
+
+/// <summary>
+/// The ILGPU kernels of one env, compiled once for an accelerator: the generic kernels of
+/// <see cref="ImitationKernels"/> closed over the env's dynamics and expert rule.
+/// </summary>
+internal abstract class DeviceEnvKernels
+{
+    /// <summary>The env's kernels; a clear error for envs without lane dynamics.</summary>
+    public static DeviceEnvKernels For(EnvSpec spec, Accelerator accelerator) => spec.Id switch
+    {
+        "CartPole-v1" => new DeviceEnvKernels<CartPoleDynamics, CartPoleRule>(accelerator),
+        "MountainCar-v0" => new DeviceEnvKernels<MountainCarDynamics, MountainCarRule>(accelerator),
+        "Acrobot-v1" => new DeviceEnvKernels<AcrobotDynamics, AcrobotRule>(accelerator),
+        "Pendulum-v1" => new DeviceEnvKernels<PendulumDynamics, PendulumRule>(accelerator),
+        "MountainCarContinuous-v0" => new DeviceEnvKernels<MountainCarContinuousDynamics, MountainCarContinuousRule>(accelerator),
+        _ => throw new ArgumentException($"{spec.Id} has no ILGPU kernels (only the classic-control envs do): use --device simd"),
+    };
+
+    /// <summary>The fused DAgger rollout.</summary>
+    public abstract Action<Index1D, LaneEnv, LanePolicy, LaneMix, ArrayView<float>, ArrayView<float>, ArrayView<int>> Rollout { get; }
+    /// <summary>The fused evaluation.</summary>
+    public abstract Action<Index1D, LaneEnv, LanePolicy, int, int, ArrayView<float>, ArrayView<int>, ArrayView<double>> Evaluate { get; }
+    /// <summary>The plain batched step.</summary>
+    public abstract Action<Index1D, LaneEnv, int, int, int, float, float, ArrayView<float>, ArrayView<int>, ArrayView<int>> Step { get; }
+}
+
+internal sealed class DeviceEnvKernels<TDyn, TRule>(Accelerator accelerator) : DeviceEnvKernels
+    where TDyn : struct, IEnvDynamics where TRule : struct, IExpertRule
+{
+    public override Action<Index1D, LaneEnv, LanePolicy, LaneMix, ArrayView<float>, ArrayView<float>, ArrayView<int>> Rollout { get; } =
+        accelerator.LoadAutoGroupedStreamKernel<Index1D, LaneEnv, LanePolicy, LaneMix, ArrayView<float>, ArrayView<float>, ArrayView<int>>(ImitationKernels.Rollout<TDyn, TRule>);
+    public override Action<Index1D, LaneEnv, LanePolicy, int, int, ArrayView<float>, ArrayView<int>, ArrayView<double>> Evaluate { get; } =
+        accelerator.LoadAutoGroupedStreamKernel<Index1D, LaneEnv, LanePolicy, int, int, ArrayView<float>, ArrayView<int>, ArrayView<double>>(ImitationKernels.Evaluate<TDyn, TRule>);
+    public override Action<Index1D, LaneEnv, int, int, int, float, float, ArrayView<float>, ArrayView<int>, ArrayView<int>> Step { get; } =
+        accelerator.LoadAutoGroupedStreamKernel<Index1D, LaneEnv, int, int, int, float, float, ArrayView<float>, ArrayView<int>, ArrayView<int>>(ImitationKernels.Step<TDyn>);
+}
