@@ -3,6 +3,7 @@ using System.Runtime.Intrinsics;
 using System.Text.Json;
 using FastIL.Cli.Infrastructure;
 using FastIL.Envs;
+using FastIL.Devices;
 using FastIL.Random;
 
 namespace FastIL.Cli.Commands;
@@ -13,14 +14,14 @@ namespace FastIL.Cli.Commands;
 /// </summary>
 internal static class EnvBenchCommand
 {
-    public const string Usage = "fastil env bench --env ID [--envs N] [--seconds S] [--threads T] [--path all|auto|scalar|vector256|vector512] [--precision float32|float64] [--json]";
+    public const string Usage = "fastil env bench --env ID [--envs N] [--seconds S] [--threads T] [--path all|auto|scalar|vector256|vector512] [--precision float32|float64] [--device simd|ilgpu-cpu|cuda|auto] [--json]";
 
     private const int ActionSets = 16;
 
     public static int Run(string[] args)
     {
         const string cmd = "env bench";
-        var p = new OptionParser(cmd, args, ["env", "envs", "seconds", "threads", "path", "precision"], ["json"]);
+        var p = new OptionParser(cmd, args, ["env", "envs", "seconds", "threads", "path", "precision", "device"], ["json"]);
         p.NoPositionals();
         EnvSpec spec = CommonOptions.Env(p, cmd);
         int n = p.GetInt("envs", 16384, 1, 1 << 26);
@@ -29,6 +30,8 @@ internal static class EnvBenchCommand
         Precision precision = CommonOptions.Precision(p);
         string pathArg = p.GetChoice("path", "all", "all", "auto", "scalar", "vector256", "vector512");
         bool json = p.Has("json");
+        var device = ComputeDevices.Resolve(ComputeDevices.Parse(p.GetChoice("device", "simd", ComputeDevices.Names))!.Value);
+        if (device != ComputeDevice.Simd) return BenchDevice(spec, n, seconds, device, json);
 
         var paths = new List<SimdPath>();
         if (!spec.HasSimdPaths)
@@ -80,6 +83,42 @@ internal static class EnvBenchCommand
                 w.WriteEndObject();
             }));
         }
+        return 0;
+    }
+
+    private static int BenchDevice(EnvSpec spec, int n, double seconds, ComputeDevice device, bool json)
+    {
+        const string cmd = "env bench";
+        double rate; long episodes; string name;
+        try
+        {
+            using var session = IlgpuSession.Open(device);
+            using var gpu = new DeviceImitation(session, spec);
+            (rate, episodes) = gpu.Bench(n, seconds, stepsPerLaunch: 100);
+            name = session.Name;
+        }
+        catch (DeviceUnavailableException e) { throw new CliException($"{cmd}: {e.Message}", 1); }
+        catch (ArgumentException e) { throw new CliException($"{cmd}: {e.Message}"); }
+        string path = ComputeDevices.Name(device);
+        if (json)
+            Console.WriteLine(JsonText.Build(w =>
+            {
+                w.WriteStartObject();
+                w.WriteString("env", spec.Id);
+                w.WriteNumber("envs", n);
+                w.WriteString("device", path);
+                w.WriteString("accelerator", name);
+                w.WriteString("precision", "float32");
+                w.WriteStartArray("results");
+                w.WriteStartObject();
+                w.WriteString("path", path);
+                w.WriteNumber("steps_per_second", Math.Round(rate));
+                w.WriteNumber("episodes_completed", episodes);
+                w.WriteEndObject();
+                w.WriteEndArray();
+                w.WriteEndObject();
+            }));
+        else Console.WriteLine($"{spec.Id,-26} envs={n,-9} device={path} ({name}) {rate / 1e6,10:F1} M env-steps/s  ({episodes} episodes ended)");
         return 0;
     }
 

@@ -1,4 +1,5 @@
 using FastIL.Algorithms;
+using FastIL.Devices;
 using FastIL.Cli.Infrastructure;
 using FastIL.Envs;
 using FastIL.Experts;
@@ -9,25 +10,48 @@ namespace FastIL.Cli.Commands;
 /// <summary><c>fastil eval</c>: E episodes of a saved policy, with ε against the built-in expert.</summary>
 internal static class EvalCommand
 {
-    public const string Usage = "fastil eval --env ID --policy p.json [--episodes E] [--seed S] [--threads T] [--json]";
+    public const string Usage = "fastil eval --env ID --policy p.json [--episodes E] [--seed S] [--threads T] [--device simd|ilgpu-cpu|cuda|auto] [--json]";
 
     public static int Run(string[] args)
     {
         const string cmd = "eval";
-        var p = new OptionParser(cmd, args, ["env", "policy", "episodes", "seed", "threads"], ["json"]);
+        var p = new OptionParser(cmd, args, ["env", "policy", "episodes", "seed", "threads", "device"], ["json"]);
         p.NoPositionals();
         EnvSpec spec = CommonOptions.Env(p, cmd);
         string path = p.Require("policy");
         LinearPolicy policy = CommonOptions.LoadPolicyFor(path, spec, "policy");
         if (spec.IsDiscrete != (policy.Kind != PolicyKind.Linear) || (spec.IsDiscrete && policy.NumActions != spec.ActionCount))
             throw new CliException($"{path}: a {policy.Kind.ToString().ToLowerInvariant()} policy with {policy.NumActions} actions does not fit {spec.Id}'s action space", 1);
-        int episodes = p.GetInt("episodes", 1000, 1, 10_000_000);
+        var device = ComputeDevices.Resolve(ComputeDevices.Parse(p.GetChoice("device", "simd", ComputeDevices.Names))!.Value);
+        int episodes = p.GetInt("episodes", 1000, 1, device == ComputeDevice.Simd ? 10_000_000 : 1 << 25);
         ulong seed = p.GetULong("seed", 0);
-        using var evaluator = new Evaluator(spec, episodes, p.GetInt("threads", 1, 1, 1024));
-        var expert = BuiltinExperts.For(spec, episodes);
-        var sw = System.Diagnostics.Stopwatch.StartNew();
-        var r = evaluator.Evaluate(new PolicyInference(policy, episodes), expert, seed);
-        double seconds = sw.Elapsed.TotalSeconds;
+        EvaluationResult r;
+        double seconds, kernelSeconds = double.NaN, transferSeconds = double.NaN;
+        if (device == ComputeDevice.Simd)
+        {
+            using var evaluator = new Evaluator(spec, episodes, p.GetInt("threads", 1, 1, 1024));
+            var expert = BuiltinExperts.For(spec, episodes);
+            var sw = System.Diagnostics.Stopwatch.StartNew();
+            r = evaluator.Evaluate(new PolicyInference(policy, episodes), expert, seed);
+            seconds = sw.Elapsed.TotalSeconds;
+        }
+        else
+        {
+            try
+            {
+                using var session = IlgpuSession.Open(device);
+                using var gpu = new DeviceImitation(session, spec);
+                gpu.Evaluate(policy, true, 1, spec.MaxEpisodeSteps, seed);   // loads the kernel: not timed
+                double k0 = gpu.KernelSeconds, t0 = gpu.TransferSeconds;
+                var sw = System.Diagnostics.Stopwatch.StartNew();
+                r = gpu.Evaluate(policy, true, episodes, spec.MaxEpisodeSteps, seed);
+                seconds = sw.Elapsed.TotalSeconds;
+                kernelSeconds = gpu.KernelSeconds - k0;
+                transferSeconds = gpu.TransferSeconds - t0;
+            }
+            catch (DeviceUnavailableException e) { throw new CliException($"{cmd}: {e.Message}", 1); }
+            catch (ArgumentException e) { throw new CliException($"{cmd}: {e.Message}"); }
+        }
         if (p.Has("json"))
         {
             Console.WriteLine(JsonText.Build(w =>
@@ -44,6 +68,10 @@ internal static class EvalCommand
                 w.WriteNumber("length_mean", r.LengthMean);
                 w.WriteNumber("disagreement", r.Disagreement);
                 w.WriteNumber("wall_seconds", seconds);
+                w.WriteString("device", ComputeDevices.Name(device));
+                w.WriteNumber("env_steps", r.EnvSteps);
+                w.WriteNumber("env_steps_per_second", r.EnvSteps / seconds);
+                if (!double.IsNaN(kernelSeconds)) { w.WriteNumber("kernel_seconds", kernelSeconds); w.WriteNumber("transfer_seconds", transferSeconds); }
                 w.WriteEndObject();
             }));
         }

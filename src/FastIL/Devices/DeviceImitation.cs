@@ -187,6 +187,39 @@ public sealed class DeviceImitation : IDisposable
         return EvaluationStats.Summarize(returns, lengths, withExpert ? _disHost.AsSpan(0, episodes) : default, withExpert);
     }
 
+    /// <summary>
+    /// The plain batched step of <c>env bench</c> for <paramref name="seconds"/>: <paramref name="lanes"/> lanes with
+    /// next-step auto-reset and random actions, <paramref name="stepsPerLaunch"/> steps per kernel launch (the state
+    /// stays on the device). Returns env-steps per second and episodes completed; the first launch (kernel load) is
+    /// not timed.
+    /// </summary>
+    public (double StepsPerSecond, long Episodes) Bench(int lanes, double seconds, int stepsPerLaunch)
+    {
+        using var state = Acc.Allocate1D<float>(4L * lanes);
+        using var elapsed = Acc.Allocate1D<int>(lanes);
+        using var episodes = Acc.Allocate1D<int>(lanes);
+        state.MemSetToZero();
+        elapsed.View.BaseView.MemSet(0xFF);    // all bits set: -1, every lane starts with a reset step
+        episodes.MemSetToZero();
+        var env = Env(_spec.MaxEpisodeSteps, 0);
+        int actions = _spec.IsDiscrete ? _spec.ActionCount : 0;
+        _kernels.Step(lanes, env, 1, 0, actions, _spec.ActionLow, _spec.ActionHigh, state.View, elapsed.View, episodes.View);
+        Acc.Synchronize();
+        long steps = 0;
+        var sw = Stopwatch.StartNew();
+        while (sw.Elapsed.TotalSeconds < seconds)
+        {
+            _kernels.Step(lanes, env, stepsPerLaunch, (int)(steps & 7), actions, _spec.ActionLow, _spec.ActionHigh, state.View, elapsed.View, episodes.View);
+            Acc.Synchronize();
+            steps += stepsPerLaunch;
+        }
+        double t = sw.Elapsed.TotalSeconds;
+        var ep = episodes.GetAsArray1D();
+        long total = 0;
+        foreach (int e in ep) total += e;
+        return (steps * (double)lanes / t, total);
+    }
+
     /// <summary>Releases the device buffers.</summary>
     public void Dispose()
     {

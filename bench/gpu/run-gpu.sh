@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# One prepared device check (see bench/RESULTS.md, "GPU"): CUDA parity with the SIMD path, fused evaluation at
+# 1M–16M lanes, the plain step kernel, and large DAgger runs, CUDA vs the SIMD path on the same machine's CPUs.
+# usage: bash bench/gpu/run-gpu.sh FASTIL_BINARY OUTDIR   (the binary: a self-contained linux-x64 publish of FastIL.Cli)
+set -u
+F=${1:?usage: run-gpu.sh FASTIL_BINARY OUTDIR}; O=${2:?usage: run-gpu.sh FASTIL_BINARY OUTDIR}
+mkdir -p "$O"
+T="timeout 120"
+nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv | tee "$O/gpu.txt"
+nproc | tee -a "$O/gpu.txt"
+echo "== parity: dagger --device cuda vs simd (timings aside)"
+for e in CartPole-v1 Acrobot-v1 Pendulum-v1; do
+  $T "$F" dagger --env "$e" --seed 0 --out "$O/simd-$e.json" --quiet >/dev/null
+  $T "$F" dagger --env "$e" --seed 0 --device cuda --out "$O/cuda-$e.json" --quiet >/dev/null
+  python3 - "$O/simd-$e.json" "$O/cuda-$e.json" "$e" <<'PY'
+import json, sys
+def strip(d):
+    if isinstance(d, dict): return {k: strip(v) for k, v in d.items() if not k.endswith("seconds")}
+    if isinstance(d, list): return [strip(x) for x in d]
+    return d
+a, b = (strip(json.load(open(p))) for p in sys.argv[1:3])
+print(sys.argv[3], "IDENTICAL" if a == b else "DIFFERENT", "final return", b["final"]["eval_return_mean"])
+PY
+done
+echo "== fused evaluation, CartPole-v1 (a DAgger policy that always reaches 500)"
+$T "$F" dagger --env CartPole-v1 --quiet --save-policy "$O/cartpole-policy.json" >/dev/null
+for n in 1048576 4194304 16777216; do
+  $T "$F" eval --env CartPole-v1 --policy "$O/cartpole-policy.json" --episodes $n --device cuda --json | tee -a "$O/eval.jsonl"
+done
+$T "$F" eval --env CartPole-v1 --policy "$O/cartpole-policy.json" --episodes 1048576 --threads "$(nproc)" --json | tee -a "$O/eval.jsonl"
+echo "== plain step kernel (env bench)"
+$T "$F" env bench --env CartPole-v1 --envs 16777216 --seconds 3 --device cuda --json | tee -a "$O/bench.jsonl"
+$T "$F" env bench --env CartPole-v1 --envs 16384 --seconds 2 --path auto --json | tee -a "$O/bench.jsonl"
+echo "== DAgger at scale (3 iterations x 8192 rollouts, 16384 eval episodes)"
+$T "$F" dagger --env CartPole-v1 --iterations 3 --rollouts 8192 --eval-episodes 16384 --device cuda --json > "$O/dagger-scale-cuda.json"
+$T "$F" dagger --env CartPole-v1 --iterations 3 --rollouts 8192 --eval-episodes 16384 --threads "$(nproc)" --json > "$O/dagger-scale-simd.json"
+python3 - "$O/dagger-scale-simd.json" "$O/dagger-scale-cuda.json" <<'PY'
+import json, sys
+for p in sys.argv[1:]:
+    d = json.load(open(p))
+    it = d["iterations"]
+    print(p.split("/")[-1], "wall", round(d["wall_seconds"], 3), "env_steps", d["env_steps"], "M/s", round(d["env_steps"] / d["wall_seconds"] / 1e6, 1),
+          "rollout s", [round(x["rollout_seconds"], 4) for x in it], "fit s", [round(x["fit_seconds"], 4) for x in it],
+          "eval s", [round(x["eval_seconds"], 4) for x in it], "final", d["final"]["eval_return_mean"])
+PY
+echo done
