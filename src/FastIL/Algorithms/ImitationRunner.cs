@@ -55,8 +55,8 @@ public static class ImitationRunner
         Devices.DeviceImitation? gpu = null;
         if (device != Devices.ComputeDevice.Simd)
         {
+            gpu = ws.Device(spec, device);   // first: an env without kernels is the clearer error
             if (expert is not Experts.IBuiltinRuleExpert) throw new ArgumentException($"--device {Devices.ComputeDevices.Name(device)} runs the built-in experts only; use --device simd with a teacher policy");
-            gpu = ws.Device(spec, device);
         }
         var env = gpu is null ? ws.RolloutEnv(spec, m, horizon, config.Threads) : null;
         var evaluator = gpu is null ? ws.Evaluator(spec, config.EvalEpisodes, horizon, config.Threads) : null;

@@ -90,7 +90,7 @@ public sealed partial class Trainer : IChunkJob, IDisposable
         double f, correct;
         if (_lastEval.Theta == _theta && _lastEval.Grad == _g && _lastEval.Version == _thetaVersion) (f, correct) = (_lastEval.F, _lastEval.Correct);
         else f = Evaluate(_theta, _g, out correct);
-        double gn = Math.Sqrt(TensorPrimitives.Dot<double>(_g.AsSpan(0, p), _g.AsSpan(0, p)));
+        double gn = Math.Sqrt(OrderedDot.Dot(_g.AsSpan(0, p), _g.AsSpan(0, p)));
         if (solver == Solver.Cholesky) converged = gn <= Math.Max(Options.GradientTolerance, 1e-9);
         _theta.AsSpan(0, policy.Weights.Length).CopyTo(policy.Weights);
         _theta.AsSpan(policy.Weights.Length, policy.Bias.Length).CopyTo(policy.Bias);
@@ -249,7 +249,7 @@ public sealed partial class Trainer : IChunkJob, IDisposable
         if (a.Length < cap) a = new TE[cap];
     }
 
-    private static double SquaredNorm(ReadOnlySpan<double> v) => TensorPrimitives.Dot(v, v);
+    private static double SquaredNorm(ReadOnlySpan<double> v) => OrderedDot.Dot(v, v);
 
     private double[] _evalTheta = [];
     // The last evaluation's arrays and results, and a version bumped whenever parameters are written in place.
@@ -348,12 +348,12 @@ public sealed partial class Trainer : IChunkJob, IDisposable
             if (_weighted)
             {
                 TensorPrimitives.Multiply(res, _w.AsSpan(r0, len), s);     // w(ŷ − y)
-                part[0] += TensorPrimitives.Dot(s, res);
+                part[0] += OrderedDot.Dot(s, res);
                 TensorPrimitives.Multiply(s, 2.0, res);
             }
             else
             {
-                part[0] += TensorPrimitives.Dot(res, res);
+                part[0] += OrderedDot.Dot(res, res);
                 TensorPrimitives.Multiply(res, 2.0, res);
             }
             AccumulateGradient(part, l, first: 0, r0, len);
@@ -387,7 +387,7 @@ public sealed partial class Trainer : IChunkJob, IDisposable
         // −log p_y = log s − (l_y − m), summed (weighted) with SIMD.
         TensorPrimitives.Log(s, s);
         TensorPrimitives.Subtract(s, m, s);
-        loss = _weighted ? TensorPrimitives.Dot(s, _w.AsSpan(r0, len)) : TensorPrimitives.Sum<double>(s);
+        loss = _weighted ? OrderedDot.Dot(s, _w.AsSpan(r0, len)) : OrderedDot.Sum(s);
 
         if (_entWeight != 0)
         {
@@ -726,7 +726,7 @@ public sealed partial class Trainer : IChunkJob, IDisposable
             if (!factored) return (it, false);
             TensorPrimitives.Negate(_g.AsSpan(0, p), _q.AsSpan(0, p));
             Cholesky.Solve(_chol.AsSpan(0, p * p), p, _q.AsSpan(0, p), _d.AsSpan(0, p));
-            double gd = TensorPrimitives.Dot<double>(_g.AsSpan(0, p), _d.AsSpan(0, p));
+            double gd = OrderedDot.Dot(_g.AsSpan(0, p), _d.AsSpan(0, p));
             if (!(gd < 0)) return (it, false);
             // The full step is evaluated with its Hessian: when accepted (the usual case near the optimum) that pass
             // already serves the next iteration.
@@ -816,8 +816,8 @@ public sealed partial class Trainer : IChunkJob, IDisposable
         for (int r = 0; r < _rows; r++)
         {
             ReadOnlySpan<double> g = residual[r + first].AsSpan(0, len);
-            for (int k = 0; k < _features; k++) grad[r * _features + k] += TensorPrimitives.Dot(g, _phi[k].AsSpan(r0, len));
-            grad[_rows * _features + r] += TensorPrimitives.Sum(g);
+            for (int k = 0; k < _features; k++) grad[r * _features + k] += OrderedDot.Dot(g, _phi[k].AsSpan(r0, len));
+            grad[_rows * _features + r] += OrderedDot.Sum(g);
         }
     }
 
@@ -836,23 +836,23 @@ public sealed partial class Trainer : IChunkJob, IDisposable
             for (int k = 0; k < stored; k++)
             {
                 int i = (head - 1 - k + mem) % mem;
-                _alpha[i] = _rho[i] * TensorPrimitives.Dot<double>(_s[i], _q);
+                _alpha[i] = _rho[i] * OrderedDot.Dot(_s[i], _q);
                 TensorPrimitives.MultiplyAdd(_yy[i], -_alpha[i], _q, _q);
             }
             if (stored > 0)
             {
                 int last = (head - 1 + mem) % mem;
-                double gamma = TensorPrimitives.Dot<double>(_s[last], _yy[last]) / TensorPrimitives.Dot<double>(_yy[last], _yy[last]);
+                double gamma = OrderedDot.Dot(_s[last], _yy[last]) / OrderedDot.Dot(_yy[last], _yy[last]);
                 TensorPrimitives.Multiply(_q, gamma, _q);
             }
             for (int k = stored - 1; k >= 0; k--)
             {
                 int i = (head - 1 - k + mem) % mem;
-                double beta = _rho[i] * TensorPrimitives.Dot<double>(_yy[i], _q);
+                double beta = _rho[i] * OrderedDot.Dot(_yy[i], _q);
                 TensorPrimitives.MultiplyAdd(_s[i], _alpha[i] - beta, _q, _q);
             }
             TensorPrimitives.Negate(_q, _d);
-            double gd = TensorPrimitives.Dot<double>(_g, _d);
+            double gd = OrderedDot.Dot(_g, _d);
             if (!(gd < 0))
             {
                 TensorPrimitives.Negate(_g, _d);
@@ -874,7 +874,7 @@ public sealed partial class Trainer : IChunkJob, IDisposable
 
             TensorPrimitives.Subtract(_xNew, _theta, _s[head]);
             TensorPrimitives.Subtract(_gNew, _g, _yy[head]);
-            double sy = TensorPrimitives.Dot<double>(_s[head], _yy[head]);
+            double sy = OrderedDot.Dot(_s[head], _yy[head]);
             if (sy > 1e-300)
             {
                 _rho[head] = 1.0 / sy;
@@ -907,10 +907,10 @@ public sealed partial class Trainer : IChunkJob, IDisposable
             else { if (_weighted) _w.AsSpan(0, _n).CopyTo(wxk); else wxk.Fill(1.0); }
             for (int l = 0; l <= k; l++)
             {
-                double v = l < f ? TensorPrimitives.Dot(wxk, _phi[l].AsSpan(0, _n)) : TensorPrimitives.Sum<double>(wxk);
+                double v = l < f ? OrderedDot.Dot(wxk, _phi[l].AsSpan(0, _n)) : OrderedDot.Sum(wxk);
                 a[k * p + l] = a[l * p + k] = v * inv;
             }
-            rhs[k] = TensorPrimitives.Dot(wxk, _y.AsSpan(0, _n)) * inv;
+            rhs[k] = OrderedDot.Dot(wxk, _y.AsSpan(0, _n)) * inv;
         }
         for (int k = 0; k < f; k++) a[k * p + k] += 0.5 * Options.L2;
         if (!Cholesky.Factor(a, p)) throw new ArithmeticException("the normal equations are singular: features are collinear; add --l2");

@@ -1,35 +1,16 @@
-using System.Numerics.Tensors;
-using System.Runtime.InteropServices;
-
 namespace FastIL.Policies;
 
 /// <summary>
-/// cos over a double column with results that depend only on the values and the column's length. The BCL's
-/// vectorized cos computes the elements before the first 64-byte boundary and after the last full vector with
-/// another (scalar) algorithm, so its bits depended on where the array happened to lie in memory: a pooled design
-/// matrix made random-Fourier-feature fits differ in the last bits from run to run. Here every chunk of 4096
-/// elements is copied to a 64-byte-aligned buffer first, so the vector/scalar split is a function of the index alone.
+/// cos over a double column with results that depend only on the values: the C library's cos, element by element.
+/// The BCL's vectorized cos is not reproducible within a process: its ReadyToRun code and the tier-1 code the JIT
+/// later produces for the same method round differently (fused or unfused polynomial steps), and it takes a scalar
+/// algorithm for elements before the first 64-byte boundary. Random-Fourier-feature fits then differed in their last
+/// bits from one run to the next in the same process, breaking "same seed, same result".
 /// </summary>
 internal static class AlignedCos
 {
-    private const int Chunk = 4096;
-
-    public static unsafe void Apply(Span<double> x)
+    public static void Apply(Span<double> x)
     {
-        if (x.IsEmpty) return;
-        double* buffer = (double*)NativeMemory.AlignedAlloc(Chunk * sizeof(double), 64);
-        try
-        {
-            var scratch = new Span<double>(buffer, Chunk);
-            for (int start = 0; start < x.Length; start += Chunk)
-            {
-                Span<double> part = x.Slice(start, Math.Min(Chunk, x.Length - start));
-                Span<double> s = scratch[..part.Length];
-                part.CopyTo(s);
-                TensorPrimitives.Cos<double>(s, s);
-                s.CopyTo(part);
-            }
-        }
-        finally { NativeMemory.AlignedFree(buffer); }
+        for (int i = 0; i < x.Length; i++) x[i] = Math.Cos(x[i]);
     }
 }

@@ -1,0 +1,46 @@
+using FastIL.Learning;
+using FastIL.Policies;
+using Xunit;
+
+namespace FastIL.Tests.Learning;
+
+public class AlignedCosTests
+{
+    [Fact]
+    public void Cos_DependsOnlyOnTheValues_NotWhereTheArrayLies_AndIsTheCLibraryCos()
+    {
+        var rnd = new System.Random(5);
+        double[] a = [.. Enumerable.Range(0, 5000).Select(_ => rnd.NextDouble() * 6 - 3)];
+        double[]? first = null;
+        for (int off = 0; off < 8; off++)
+        {
+            var buf = new double[a.Length + 8];
+            a.CopyTo(buf, off);
+            AlignedCos.Apply(buf.AsSpan(off, a.Length));
+            var r = buf.AsSpan(off, a.Length).ToArray();
+            first ??= r;
+            Assert.Equal(first, r);
+        }
+        for (int i = 0; i < a.Length; i++) Assert.Equal(Math.Cos(a[i]), first![i]);
+    }
+
+    [Fact]
+    public void RffFits_AreBitReproducible_RunAfterRun()
+    {
+        // Before AlignedCos, the pooled design matrix's address changed the last bits of RFF features and fits.
+        var rnd = new System.Random(5);
+        int n = 3200;
+        var data = new Dataset(3, true, 4096);
+        var cols = Enumerable.Range(0, 3).Select(_ => Enumerable.Range(0, n).Select(_ => (float)(rnd.NextDouble() * 2 - 1)).ToArray()).ToArray();
+        data.Append(new ArrayColumns(cols, n), Enumerable.Range(0, n).Select(_ => (float)rnd.NextDouble()).ToArray());
+        var objectives = new HashSet<double>();
+        for (int k = 0; k < 6; k++)
+        {
+            var p = new LinearPolicy(PolicyKind.Linear, 0, FeatureMap.Parse("rff:128:1", 3, 3), ["a", "b", "c"], true);
+            using var trainer = new Trainer(new TrainerOptions { L2 = 1e-6 });
+            objectives.Add(trainer.Fit(data, p, warmStart: true).Objective);
+            _ = new double[100_000 + k * 17];   // move the pool's and the heap's next addresses
+        }
+        Assert.Single(objectives);
+    }
+}
