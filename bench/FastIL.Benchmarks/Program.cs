@@ -6,5 +6,14 @@ namespace FastIL.Benchmarks;
 public static class Program
 {
     /// <summary>Entry point; arguments go to BenchmarkDotNet's switcher (filters, jobs, exporters).</summary>
-    public static void Main(string[] args) => BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+    public static void Main(string[] args)
+    {
+        var types = typeof(Program).Assembly.GetTypes().Where(t => t.IsPublic && t.Name.EndsWith("Bench", StringComparison.Ordinal)).ToList();
+        if (!GpuKernelBench.Available)
+        {
+            types.Remove(typeof(GpuKernelBench));
+            Console.Error.WriteLine("GpuKernelBench skipped: no CUDA device (bench/gpu/run-gpu.sh measures the kernels on a GPU machine).");
+        }
+        BenchmarkSwitcher.FromTypes([.. types]).Run(args);
+    }
 }

@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # One prepared device check (see bench/RESULTS.md, "GPU"): CUDA parity with the SIMD path, fused evaluation at
 # 1M–16M lanes, the plain step kernel, and large DAgger runs, CUDA vs the SIMD path on the same machine's CPUs.
-# usage: bash bench/gpu/run-gpu.sh FASTIL_BINARY OUTDIR   (the binary: a self-contained linux-x64 publish of FastIL.Cli)
+# usage: bash bench/gpu/run-gpu.sh FASTIL_BINARY OUTDIR   (the binary: a self-contained linux-x64 publish of FastIL.Cli;
+# a FastIL.Benchmarks published into the same folder adds the BenchmarkDotNet GPU suite). The device machines have no
+# .NET: `dotnet publish src/FastIL.Cli -c Release -r linux-x64 --self-contained -o DIR` (and the same for
+# bench/FastIL.Benchmarks into DIR), then carry DIR packed (bench/RESULTS.md, "GPU", has the exact commands).
 set -u
 F=${1:?usage: run-gpu.sh FASTIL_BINARY OUTDIR}; O=${2:?usage: run-gpu.sh FASTIL_BINARY OUTDIR}
 mkdir -p "$O"
@@ -43,4 +46,9 @@ for p in sys.argv[1:]:
           "rollout s", [round(x["rollout_seconds"], 4) for x in it], "fit s", [round(x["fit_seconds"], 4) for x in it],
           "eval s", [round(x["eval_seconds"], 4) for x in it], "final", d["final"]["eval_return_mean"])
 PY
+B="$(dirname "$F")/FastIL.Benchmarks"
+if [ -x "$B" ]; then
+  echo "== BenchmarkDotNet: GpuKernelBench (in process)"
+  timeout 300 "$B" --filter '*GpuKernelBench*' --inProcess --artifacts "$O/bdn" 2>&1 | grep -E '^\|' | tee "$O/bdn.md"
+fi
 echo done
