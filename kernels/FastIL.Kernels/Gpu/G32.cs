@@ -88,8 +88,8 @@ public readonly struct G32 : IReal<G32>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static G32 GreaterThanReal(G32 x, double c)
     {
-        float t = (float)c;
-        return M(t > c ? x.V >= t : x.V > t);
+        float t = RealHelpers.SingleThresholdAbove(c, out bool inclusive);
+        return M(inclusive ? x.V >= t : x.V > t);
     }
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

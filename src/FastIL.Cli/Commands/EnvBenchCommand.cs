@@ -61,28 +61,7 @@ internal static class EnvBenchCommand
             results.Add((CommonOptions.Name(env.Path), rate, episodes));
             if (!json) Console.WriteLine($"{spec.Id,-26} envs={n,-9} threads={threads} path={CommonOptions.Name(env.Path),-10} {rate / 1e6,10:F1} M env-steps/s  ({episodes} episodes ended)");
         }
-        if (json)
-        {
-            Console.WriteLine(JsonText.Build(w =>
-            {
-                w.WriteStartObject();
-                w.WriteString("env", spec.Id);
-                w.WriteNumber("envs", n);
-                w.WriteNumber("threads", threads);
-                w.WriteString("precision", precision == Precision.Float64 ? "float64" : "float32");
-                w.WriteStartArray("results");
-                foreach (var r in results)
-                {
-                    w.WriteStartObject();
-                    w.WriteString("path", r.Path);
-                    w.WriteNumber("steps_per_second", Math.Round(r.StepsPerSecond));
-                    w.WriteNumber("episodes_completed", r.Episodes);
-                    w.WriteEndObject();
-                }
-                w.WriteEndArray();
-                w.WriteEndObject();
-            }));
-        }
+        if (json) Console.WriteLine(Json(spec, n, threads, null, precision == Precision.Float64 ? "float64" : "float32", results));
         return 0;
     }
 
@@ -100,27 +79,33 @@ internal static class EnvBenchCommand
         catch (DeviceUnavailableException e) { throw new CliException($"{cmd}: {e.Message}", 1); }
         catch (ArgumentException e) { throw new CliException($"{cmd}: {e.Message}"); }
         string path = ComputeDevices.Name(device);
-        if (json)
-            Console.WriteLine(JsonText.Build(w =>
-            {
-                w.WriteStartObject();
-                w.WriteString("env", spec.Id);
-                w.WriteNumber("envs", n);
-                w.WriteString("device", path);
-                w.WriteString("accelerator", name);
-                w.WriteString("precision", "float32");
-                w.WriteStartArray("results");
-                w.WriteStartObject();
-                w.WriteString("path", path);
-                w.WriteNumber("steps_per_second", Math.Round(rate));
-                w.WriteNumber("episodes_completed", episodes);
-                w.WriteEndObject();
-                w.WriteEndArray();
-                w.WriteEndObject();
-            }));
+        if (json) Console.WriteLine(Json(spec, n, null, (path, name), "float32", [(path, rate, episodes)]));
         else Console.WriteLine($"{spec.Id,-26} envs={n,-9} device={path} ({name}) {rate / 1e6,10:F1} M env-steps/s  ({episodes} episodes ended)");
         return 0;
     }
+
+    /// <summary>The <c>--json</c> document: threads for the CPU paths, device and accelerator for a kernel run.</summary>
+    private static string Json(EnvSpec spec, int n, int? threads, (string Device, string Accelerator)? device, string precision,
+        List<(string Path, double StepsPerSecond, long Episodes)> results) => JsonText.Build(w =>
+    {
+        w.WriteStartObject();
+        w.WriteString("env", spec.Id);
+        w.WriteNumber("envs", n);
+        if (threads is { } t) w.WriteNumber("threads", t);
+        if (device is { } d) { w.WriteString("device", d.Device); w.WriteString("accelerator", d.Accelerator); }
+        w.WriteString("precision", precision);
+        w.WriteStartArray("results");
+        foreach (var r in results)
+        {
+            w.WriteStartObject();
+            w.WriteString("path", r.Path);
+            w.WriteNumber("steps_per_second", Math.Round(r.StepsPerSecond));
+            w.WriteNumber("episodes_completed", r.Episodes);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        w.WriteEndObject();
+    });
 
     /// <summary>Steps with pre-drawn random actions (so no RNG is timed) until the time is up.</summary>
     public static (double StepsPerSecond, long Episodes) Measure(VectorEnv env, double seconds)
