@@ -100,6 +100,9 @@ internal static class ImitationCommand
         w.WriteNumber("expert_return_mean", r.Expert.ReturnMean);
         w.WriteNumber("expert_return_min", r.Expert.ReturnMin);
         w.WriteNumber("wall_seconds", r.WallSeconds);
+        // Device runs only (timings, like wall_seconds): kernel and host↔device copy time.
+        if (!double.IsNaN(r.DeviceKernelSeconds)) w.WriteNumber("device_kernel_seconds", r.DeviceKernelSeconds);
+        if (!double.IsNaN(r.DeviceTransferSeconds)) w.WriteNumber("device_transfer_seconds", r.DeviceTransferSeconds);
         w.WriteNumber("env_steps", r.EnvSteps);
         w.WriteNumber("selected_iteration", r.SelectedIteration);
         w.WriteStartObject("final");

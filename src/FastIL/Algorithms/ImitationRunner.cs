@@ -58,6 +58,7 @@ public static class ImitationRunner
             gpu = ws.Device(spec, device);   // first: an env without kernels is the clearer error
             if (expert is not Experts.IBuiltinRuleExpert) throw new ArgumentException($"--device {Devices.ComputeDevices.Name(device)} runs the built-in experts only; use --device simd with a teacher policy");
         }
+        double kernel0 = gpu?.KernelSeconds ?? 0, transfer0 = gpu?.TransferSeconds ?? 0;
         var env = gpu is null ? ws.RolloutEnv(spec, m, horizon, config.Threads) : null;
         var evaluator = gpu is null ? ws.Evaluator(spec, config.EvalEpisodes, horizon, config.Threads) : null;
         var rolloutInference = new PolicyInference(policy, m);
@@ -122,7 +123,11 @@ public static class ImitationRunner
             expertEval = evaluator.Evaluate(expert, finalSeed);
         }
         envSteps += final.EnvSteps + expertEval.EnvSteps;
-        return new RunResult(config, expert.Name, expertEval, final, bestIteration, results, best, wall.Elapsed.TotalSeconds, envSteps);
+        return new RunResult(config, expert.Name, expertEval, final, bestIteration, results, best, wall.Elapsed.TotalSeconds, envSteps)
+        {
+            DeviceKernelSeconds = gpu is null ? double.NaN : gpu.KernelSeconds - kernel0,
+            DeviceTransferSeconds = gpu is null ? double.NaN : gpu.TransferSeconds - transfer0,
+        };
     }
 
     private static void Validate(ImitationConfig c, EnvSpec spec)
