@@ -1,5 +1,6 @@
 using FastIL.Algorithms;
 using FastIL.Devices;
+using FastIL.IO;
 using FastIL.Cli.Infrastructure;
 using FastIL.Envs;
 using FastIL.Experts;
@@ -54,25 +55,10 @@ internal static class EvalCommand
         }
         if (p.Has("json"))
         {
-            Console.WriteLine(JsonText.Build(w =>
+            Console.WriteLine(EvaluationJson.ToJson(spec.Id, path, seed, r, seconds, w =>
             {
-                w.WriteStartObject();
-                w.WriteString("env", spec.Id);
-                w.WriteString("policy", path);
-                w.WriteNumber("seed", seed);
-                w.WriteNumber("episodes", r.Episodes);
-                w.WriteNumber("return_mean", r.ReturnMean);
-                w.WriteNumber("return_std", r.ReturnStd);
-                w.WriteNumber("return_min", r.ReturnMin);
-                w.WriteNumber("return_max", r.ReturnMax);
-                w.WriteNumber("length_mean", r.LengthMean);
-                w.WriteNumber("disagreement", r.Disagreement);
-                w.WriteNumber("wall_seconds", seconds);
                 w.WriteString("device", ComputeDevices.Name(device));
-                w.WriteNumber("env_steps", r.EnvSteps);
-                w.WriteNumber("env_steps_per_second", r.EnvSteps / seconds);
                 if (!double.IsNaN(kernelSeconds)) { w.WriteNumber("kernel_seconds", kernelSeconds); w.WriteNumber("transfer_seconds", transferSeconds); }
-                w.WriteEndObject();
             }));
         }
         else Console.WriteLine($"{spec.Id}: {r.Episodes} episodes, return {r.ReturnMean:F2} ± {r.ReturnStd:F2} (min {r.ReturnMin:F1}, max {r.ReturnMax:F1}), length {r.LengthMean:F1}, ε vs built-in expert {r.Disagreement:F4}");

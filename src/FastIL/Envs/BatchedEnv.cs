@@ -225,7 +225,9 @@ public sealed class BatchedEnv<TDyn, T> : VectorEnv, IChunkJob
     public override void CopyRewards(Span<double> destination)
     {
         CheckLength(destination.Length, "destination");
-        for (int i = 0; i < NumEnvs; i++) destination[i] = EnvColumns<T>.ToDouble(_c.Rewards[i]);
+        if (typeof(T) == typeof(float))
+            TensorPrimitives.ConvertChecked<float, double>(MemoryMarshal.Cast<T, float>(_c.Rewards.AsSpan(0, NumEnvs)), destination);   // exact widening, SIMD
+        else MemoryMarshal.Cast<T, double>(_c.Rewards.AsSpan(0, NumEnvs)).CopyTo(destination);
     }
     /// <inheritdoc/>
     public override double EpisodeReturn(int lane) => EnvColumns<T>.ToDouble(_c.EpisodeReturn[lane]);
