@@ -17,6 +17,8 @@ internal static class KernelsCommand
         if (dir.Length == 0) throw new CliException($"{cmd}: --out needs a directory name; got an empty string");
         if (File.Exists(dir)) throw new CliException($"{cmd}: --out '{dir}' is a file; expected a directory", 1);
         string arch = p.GetChoice("arch", "sm_90", "sm_80", "sm_90");
+        if (!System.Runtime.CompilerServices.RuntimeFeature.IsDynamicCodeSupported)
+            throw new CliException($"{cmd}: this is a native (AOT) build of fastil; ILGPU needs the JIT build (dotnet run --project src/FastIL.Cli)", 1);
         var kernels = PtxExport.Compile(PtxExport.Architecture(arch));
         foreach (var (name, ptx) in kernels)
             if (ptx.Contains(".extern", StringComparison.Ordinal))

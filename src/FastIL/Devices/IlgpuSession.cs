@@ -28,6 +28,8 @@ public sealed class IlgpuSession : IDisposable
     /// <summary>Opens <paramref name="device"/> (<see cref="ComputeDevice.IlgpuCpu"/> or <see cref="ComputeDevice.Cuda"/>).</summary>
     public static IlgpuSession Open(ComputeDevice device)
     {
+        if (!System.Runtime.CompilerServices.RuntimeFeature.IsDynamicCodeSupported)
+            throw new DeviceUnavailableException($"{ComputeDevices.Name(device)}: this is a native (AOT) build; ILGPU compiles kernels at run time and needs the JIT build (dotnet run, the .NET tool)");
         switch (device)
         {
             case ComputeDevice.IlgpuCpu:
@@ -55,6 +57,7 @@ public sealed class IlgpuSession : IDisposable
     /// <summary>Whether ILGPU finds a CUDA device (false on any failure to load the driver).</summary>
     public static bool CudaAvailable()
     {
+        if (!System.Runtime.CompilerServices.RuntimeFeature.IsDynamicCodeSupported) return false;
         try
         {
             using var context = Context.Create(b => b.Cuda());

@@ -36,6 +36,7 @@ public static class PtxExport
     };
 
     /// <summary>Every kernel's PTX: (file name, PTX text), one per kernel and env.</summary>
+    [System.Diagnostics.CodeAnalysis.RequiresDynamicCode("ILGPU compiles kernels from IL at run time (JIT builds only).")]
     public static IReadOnlyList<(string Name, string Ptx)> Compile(CudaArchitecture architecture)
     {
         var methods = new List<(string, MethodInfo)>();
