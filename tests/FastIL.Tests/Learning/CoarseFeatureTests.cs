@@ -57,6 +57,6 @@ public class CoarseFeatureTests
         var node = System.Text.Json.Nodes.JsonNode.Parse(PolicyJson.ToJson(p))!;
         node["standardize"] = System.Text.Json.Nodes.JsonNode.Parse("{\"mean\":[0,0],\"std\":[1,1]}");
         string json = node.ToJsonString();
-        Assert.Contains("standardization", Assert.Throws<FormatException>(() => PolicyJson.Parse(json)).Message);
+        Assert.Contains("cannot be standardized", Assert.Throws<FormatException>(() => PolicyJson.Parse(json)).Message);
     }
 }
