@@ -47,8 +47,8 @@ internal static class FitCommand
             for (int r = 0; r < labels.Length; r++)
             {
                 double v = labels[r];
-                if (v != Math.Floor(v) || v < 0 || v > 1e6)
-                    throw new CliException($"{dataPath}:{t.LineNumbers[r]}: column '{label}': a {(policyArg == "auto" ? "discrete" : policyArg)} policy needs integer labels 0..K-1; got '{t.Rows[r][labelCol]}'{(integral ? "" : " (use --policy linear for continuous targets)")}", 1);
+                if (v != Math.Floor(v) || v < 0 || v >= PolicyJson.MaxActions)
+                    throw new CliException($"{dataPath}:{t.LineNumbers[r]}: column '{label}': a {(policyArg == "auto" ? "discrete" : policyArg)} policy needs integer labels 0..K-1 with K ≤ {PolicyJson.MaxActions}; got '{t.Rows[r][labelCol]}'{(integral ? "" : " (use --policy linear for continuous targets)")}", 1);
             }
             k = (int)labels.Max() + 1;
             kind = policyArg switch { "logistic" => PolicyKind.Logistic, "softmax" => PolicyKind.Softmax, _ => k <= 2 ? PolicyKind.Logistic : PolicyKind.Softmax };

@@ -45,7 +45,7 @@ public static class ImitationOptions
         try { FeatureMap.Parse(features, spec.ObservationSize, 0); }
         catch (FormatException e) { throw new FormatException($"{display("features")}: {e.Message}"); }
 
-        return d with
+        var config = d with
         {
             Algorithm = algorithm,
             Iterations = algorithm == Algorithm.BC ? 1 : Int(get, display, "iterations", d.Iterations, 1, 100_000),
@@ -64,6 +64,11 @@ public static class ImitationOptions
             SelectBest = Choice(get, display, "select", "best", "best", "last") == "best",
             Device = Devices.ComputeDevices.Parse(Choice(get, display, "device", "simd", Devices.ComputeDevices.Names))!.Value,
         };
+        // The whole run is checked here, before anything starts (a sweep checks every point): the policy against the
+        // env's action space, and the memory the run would plan for.
+        try { ImitationRunner.Validate(config, spec); }
+        catch (ArgumentException e) { throw new FormatException(e.Message); }
+        return config;
     }
 
     private static int Int(Func<string, string?> get, Func<string, string> display, string key, int def, int min, int max)

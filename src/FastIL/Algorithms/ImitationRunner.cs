@@ -130,13 +130,27 @@ public static class ImitationRunner
         };
     }
 
-    private static void Validate(ImitationConfig c, EnvSpec spec)
+    /// <summary>Checks a config against its env before anything runs (also called when options are parsed).</summary>
+    internal static void Validate(ImitationConfig c, EnvSpec spec)
     {
         if (c.Iterations < 1) throw new ArgumentException("iterations must be ≥ 1");
         if (c.Rollouts < 1) throw new ArgumentException("rollouts must be ≥ 1");
         if (c.Horizon is < 1) throw new ArgumentException("horizon must be ≥ 1");
         if (c.EvalEpisodes < 1) throw new ArgumentException("eval episodes must be ≥ 1");
         if (c.Threads < 1) throw new ArgumentException("threads must be ≥ 1");
+        // Every labelled state is kept (float32 observations and label) and fitted (doubles per feature): size it up front.
+        int horizon = c.Horizon ?? spec.MaxEpisodeSteps;
+        long rows = MemoryBudget.Saturating(MemoryBudget.Saturating(c.Algorithm == Algorithm.BC ? 1 : c.Iterations, c.Rollouts), horizon);
+        int features;
+        try { features = FeatureMap.Parse(c.Features, spec.ObservationSize, 0).OutputDim; }
+        catch (FormatException e) { throw new ArgumentException(e.Message); }
+        long bytes = MemoryBudget.Saturating(rows, spec.ObservationSize * 4L + 8);
+        long design = MemoryBudget.DesignBytes(rows, spec.ObservationSize, features);
+        MemoryBudget.Check(bytes > long.MaxValue - design ? long.MaxValue : bytes + design,
+            $"{(c.Algorithm == Algorithm.BC ? 1 : c.Iterations)} iteration(s) × {c.Rollouts} trajectories × horizon {horizon} (up to {rows} labelled states, {features} features each)",
+            "lower --rollouts, --iterations, --horizon or the feature count");
+        long evalBytes = MemoryBudget.Saturating(c.EvalEpisodes, 256);
+        MemoryBudget.Check(evalBytes, $"{c.EvalEpisodes} evaluation episodes", "lower --eval-episodes");
         if (c.Policy is { } k)
         {
             if (spec.IsDiscrete && k == PolicyKind.Linear) throw new ArgumentException($"{spec.Id} has discrete actions: a linear policy does not fit (use logistic or softmax)");

@@ -145,6 +145,9 @@ public sealed partial class Trainer : IChunkJob, IDisposable
         _classes = policy.Kind == PolicyKind.Linear ? 1 : policy.NumActions;
         _entWeight = policy.Kind == PolicyKind.Linear ? 0 : Options.EntropyWeight;
         int d = policy.InputDim, cap = data.Capacity;
+        if (policy.Rows > Policies.PolicyJson.MaxActions) throw new ArgumentException($"a policy with {policy.Rows} actions is beyond the trainer's {Policies.PolicyJson.MaxActions}");
+        long design = MemoryBudget.DesignBytes(cap, d, policy.Features.Kind == FeatureKind.Identity ? 0 : policy.FeatureDim);
+        if (!MemoryBudget.Fits(design)) throw MemoryBudget.Error(design, $"fitting {data.Count} rows × {policy.FeatureDim} features", "fewer rows or features");
         if (ReferenceEquals(_phi, _z)) _phi = [];
         Grow(ref _z, d, cap);
         if (policy.Features.Kind == FeatureKind.Identity) { ReturnColumns(ref _phi); _phi = _z; }   // the standardized inputs are the features

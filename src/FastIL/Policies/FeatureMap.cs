@@ -100,15 +100,16 @@ public sealed class FeatureMap
     {
         string t = text.Trim().ToLowerInvariant();
         if (t == "identity") return Identity(inputDim);
-        if (t == "poly2") return Poly2(inputDim);
+        if (t == "poly2") return inputDim <= 256 ? Poly2(inputDim) : throw new FormatException($"features '{text}': poly2 of {inputDim} inputs makes {inputDim + inputDim * (inputDim + 1) / 2} features; at most 256 inputs");
         if (t.StartsWith("rff:", StringComparison.Ordinal))
         {
             string[] parts = t.Split(':');
             if (parts.Length is 2 or 3 && int.TryParse(parts[1], System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out int d) && d >= 1)
             {
+                if (d > PolicyJson.MaxRffFeatures) throw new FormatException($"features '{text}': at most {PolicyJson.MaxRffFeatures} random Fourier features");
                 double bw = 1.0;
-                if (parts.Length == 3 && !(double.TryParse(parts[2], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out bw) && bw > 0))
-                    throw new FormatException($"features '{text}': the bandwidth must be a positive number");
+                if (parts.Length == 3 && !(double.TryParse(parts[2], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out bw) && bw > 0 && double.IsFinite(bw)))
+                    throw new FormatException($"features '{text}': the bandwidth must be a finite number > 0");
                 return Rff(inputDim, d, bw, seed);
             }
         }

@@ -60,16 +60,13 @@ public class SweepTests
     [InlineData("""{"bogus": 1}""", "unknown field 'bogus'")]
     [InlineData("""{"base": {"l2": 0.1}, "grid": {"l2": [0.2]}}""", "appears in both")]
     [InlineData("""{"base": {"algorithm": "bc", "iterations": 3}}""", "does not apply to bc")]
-    [InlineData("""{"base": {"env": "Pendulum-v1", "policy": "softmax"}}""", "")]
+    [InlineData("""{"base": {"env": "Pendulum-v1", "policy": "softmax"}}""", "point 0 (")]
+    [InlineData("""{"base": {"env": "CartPole-v1"}, "grid": {"policy": ["logistic", "linear"]}}""", "point 1 (env=CartPole-v1, policy=linear): CartPole-v1 has discrete actions")]
+    [InlineData("""{"grid": {"rollouts": [4, 10000000]}}""", "point 1 (rollouts=10000000): 5 iteration(s) × 10000000 trajectories")]
     public void Spec_Errors_NameTheFieldAndValue(string json, string expected)
     {
-        if (expected == "")
-        {
-            // Validated when the run starts (the runner knows the action space): still a clear message.
-            var spec = SweepSpec.Parse(json);
-            Assert.Contains("continuous actions", Assert.Throws<ArgumentException>(() => FastIL.Algorithms.ImitationRunner.Run(spec.Runs[0].Config with { EvalEpisodes = 5 })).Message);
-            return;
-        }
+        // Every point is checked before anything runs, the policy against the env's actions and the memory it plans for
+        // included: a grid that mixes a valid and an invalid point never starts.
         Assert.Contains(expected, Assert.Throws<FormatException>(() => SweepSpec.Parse(json)).Message);
     }
 
