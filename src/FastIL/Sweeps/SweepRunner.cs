@@ -41,7 +41,7 @@ public static class SweepRunner
         if (options.ShardCount < 1 || options.ShardIndex < 1 || options.ShardIndex > options.ShardCount)
             throw new ArgumentException($"shard {options.ShardIndex}/{options.ShardCount}: expected K/N with 1 ≤ K ≤ N");
         if (options.Threads < 1) throw new ArgumentException("threads must be ≥ 1");
-        Directory.CreateDirectory(dir);
+        using var dirLock = SweepLock.Acquire(dir);
         CheckOrWriteManifest(spec, dir, options.ShardIndex, options.ShardCount);
 
         string journalPath = Path.Combine(dir, SweepJournal.FileName);
@@ -51,6 +51,7 @@ public static class SweepRunner
         foreach (var rec in SweepJournal.Load(journalPath, repair: true))
         {
             if (!mineIds.Contains(rec.Run)) throw new InvalidOperationException($"{journalPath}: run {rec.Run} does not belong to shard {options.ShardIndex}/{options.ShardCount} of this spec");
+            CheckRecord(spec, rec, journalPath);
             done.TryAdd(rec.Run, rec);
         }
         var todo = mine.Where(r => !done.ContainsKey(r.Id)).ToArray();
@@ -96,9 +97,20 @@ public static class SweepRunner
         return results;
     }
 
+    /// <summary>A journal record must be the spec's run: same point and seed (a foreign record is an error, never a row).</summary>
+    private static void CheckRecord(SweepSpec spec, SweepRecord rec, string journalPath)
+    {
+        if ((uint)rec.Run >= (uint)spec.Runs.Count) throw new InvalidOperationException($"{journalPath}: run {rec.Run} is not a run of this spec (it has {spec.Runs.Count})");
+        var run = spec.Runs[rec.Run];
+        if (rec.Point != run.Point || rec.Seed != run.Seed)
+            throw new InvalidOperationException($"{journalPath}: the record of run {rec.Run} has point {rec.Point} and seed {rec.Seed}; this spec's run {rec.Run} is point {run.Point}, seed {run.Seed}");
+    }
+
     private static void CheckOrWriteManifest(SweepSpec spec, string dir, int k, int n)
     {
         string path = Path.Combine(dir, ManifestFile);
+        if (!File.Exists(path) && File.Exists(Path.Combine(dir, SweepJournal.FileName)) && new FileInfo(Path.Combine(dir, SweepJournal.FileName)).Length > 0)
+            throw new InvalidOperationException($"{dir} holds a journal but no {ManifestFile}: its runs belong to an unknown spec. Use a new --out directory, or delete {dir} to start over");
         if (File.Exists(path))
         {
             var (hash, mk, mn) = ReadManifest(path);
@@ -176,15 +188,22 @@ public static class SweepRunner
             else if (sn != n) throw new InvalidOperationException($"{dir} is shard {k}/{sn} but the others are of {n} shards");
             if (seen.TryGetValue(k, out var other)) throw new InvalidOperationException($"overlapping shards: shard {k}/{n} is in both {other} and {dir}");
             seen[k] = dir;
-            var recs = SweepJournal.Load(Path.Combine(dir, SweepJournal.FileName), repair: false);
-            int expected = ShardRuns(spec, k, n).Count();
+            string journalPath = Path.Combine(dir, SweepJournal.FileName);
+            var recs = SweepJournal.Load(journalPath, repair: false);
+            var shardRuns = ShardRuns(spec, k, n).Select(r => r.Id).ToHashSet();
+            foreach (var rec in recs)
+            {
+                if (!shardRuns.Contains(rec.Run)) throw new InvalidOperationException($"{journalPath}: run {rec.Run} does not belong to shard {k}/{n}");
+                CheckRecord(spec, rec, journalPath);
+            }
+            int expected = shardRuns.Count;
             int distinct = recs.Select(r => r.Run).Distinct().Count();
             if (distinct != expected) throw new InvalidOperationException($"shard {k}/{n} in {dir} is incomplete: {distinct} of {expected} runs finished (re-run its fastil sweep command to finish it)");
             records.AddRange(recs.GroupBy(r => r.Run).Select(g => g.First()));
         }
         var missing = Enumerable.Range(1, n).Where(k => !seen.ContainsKey(k)).ToArray();
         if (missing.Length > 0) throw new InvalidOperationException($"missing shards: {string.Join(", ", missing.Select(k => $"{k}/{n}"))}");
-        Directory.CreateDirectory(outDir);
+        using var dirLock = SweepLock.Acquire(outDir);
         string outManifest = Path.Combine(outDir, ManifestFile);
         if (File.Exists(outManifest) || File.Exists(Path.Combine(outDir, SweepJournal.FileName)))
             throw new InvalidOperationException($"{outDir} already holds a sweep; merge into a new directory");

@@ -1,0 +1,82 @@
+using FastIL.Sweeps;
+using FastIL.Tests.Cli;
+using Xunit;
+
+namespace FastIL.Tests.Hardening;
+
+/// <summary>Sweep directories: one writer at a time, and journals trusted only as far as they match the spec and shard.</summary>
+[Collection("cli")]
+public class SweepDirectoryTests
+{
+    private const string Spec = """
+        {"base": {"algorithm": "dagger", "env": "CartPole-v1", "iterations": 2, "eval-episodes": 30},
+         "grid": {"rollouts": [2, 3]}, "seeds": 3}
+        """;
+
+    private static string NewSpec(string dir) { string p = Path.Combine(dir, "spec.json"); File.WriteAllText(p, Spec); return p; }
+
+    [Fact]
+    public void ASecondSweepOnALockedDirectory_IsRefused_AndTheDirectoryStaysResumable()
+    {
+        string dir = CliRunner.TempDir(), spec = NewSpec(dir), outDir = Path.Combine(dir, "out");
+        using (SweepLock.Acquire(outDir))
+        {
+            // The lock is the running sweep's: the second process (here, a second open of the lock) must not write.
+            var (code, _, err) = CliRunner.Run("sweep", spec, "--out", outDir, "--quiet", "--no-plots");
+            Assert.Equal(1, code);
+            Assert.Contains("is in use by another fastil sweep", err);
+            Assert.False(File.Exists(Path.Combine(outDir, SweepJournal.FileName)));
+        }
+        Assert.Equal(0, CliRunner.Run("sweep", spec, "--out", outDir, "--quiet", "--no-plots").Code);
+        Assert.Equal(6, File.ReadAllLines(Path.Combine(outDir, SweepJournal.FileName)).Length);
+    }
+
+    [Fact]
+    public void AJournalRecordWithAForeignSeed_IsAnError_NotARow()
+    {
+        string dir = CliRunner.TempDir(), spec = NewSpec(dir), outDir = Path.Combine(dir, "out");
+        Assert.Equal(0, CliRunner.Run("sweep", spec, "--out", outDir, "--quiet", "--no-plots").Code);
+        string journal = Path.Combine(outDir, SweepJournal.FileName);
+        var lines = File.ReadAllLines(journal);
+        lines[1] = lines[1].Replace("\"seed\":1", "\"seed\":77");
+        File.WriteAllLines(journal, lines);
+        var (code, _, err) = CliRunner.Run("sweep", spec, "--out", outDir, "--quiet", "--no-plots");
+        Assert.Equal(1, code);
+        Assert.Contains("the record of run 1 has point 0 and seed 77; this spec's run 1 is point 0, seed 1", err);
+        lines[1] = lines[1].Replace("\"seed\":77", "\"seed\":1").Replace("\"point\":0", "\"point\":5");
+        File.WriteAllLines(journal, lines);
+        (code, _, err) = CliRunner.Run("sweep", spec, "--out", outDir, "--quiet", "--no-plots");
+        Assert.Equal(1, code);
+        Assert.Contains("has point 5", err);
+        Assert.DoesNotContain("   at ", err);
+    }
+
+    [Fact]
+    public void AJournalWithoutItsManifest_IsRefused()
+    {
+        string dir = CliRunner.TempDir(), spec = NewSpec(dir), outDir = Path.Combine(dir, "out");
+        Assert.Equal(0, CliRunner.Run("sweep", spec, "--out", outDir, "--quiet", "--no-plots").Code);
+        File.Delete(Path.Combine(outDir, SweepRunner.ManifestFile));
+        var (code, _, err) = CliRunner.Run("sweep", spec, "--out", outDir, "--quiet", "--no-plots");
+        Assert.Equal(1, code);
+        Assert.Contains("holds a journal but no sweep.json", err);
+    }
+
+    [Fact]
+    public void AMergeOfAShardHoldingAnotherShardsRun_IsRefused()
+    {
+        string dir = CliRunner.TempDir(), spec = NewSpec(dir);
+        string a = Path.Combine(dir, "a"), b = Path.Combine(dir, "b");
+        Assert.Equal(0, CliRunner.Run("sweep", spec, "--out", a, "--shard", "1/2", "--quiet", "--no-plots").Code);
+        Assert.Equal(0, CliRunner.Run("sweep", spec, "--out", b, "--shard", "2/2", "--quiet", "--no-plots").Code);
+        // Shard 1's journal gets one of shard 2's records in place of its own last one: same count, wrong runs.
+        string ja = Path.Combine(a, SweepJournal.FileName), jb = Path.Combine(b, SweepJournal.FileName);
+        var la = File.ReadAllLines(ja);
+        la[^1] = File.ReadAllLines(jb)[0];
+        File.WriteAllLines(ja, la);
+        var (code, _, err) = CliRunner.Run("sweep", "merge", a, b, "--out", Path.Combine(dir, "m"), "--no-plots");
+        Assert.Equal(1, code);
+        Assert.Contains("does not belong to shard 1/2", err);
+        Assert.False(File.Exists(Path.Combine(dir, "m", SweepRunner.ManifestFile)));
+    }
+}
