@@ -19,6 +19,8 @@ internal static class EnvReplayCommand
         p.NoPositionals();
         EnvSpec spec = CommonOptions.Env(p, cmd);
         string input = p.Require("input"), output = p.Require("output");
+        OutputPaths.CheckWritable(cmd, "--output", output);
+        OutputPaths.Distinct(cmd, ("--output", output), ("--input", input));
         Precision precision = CommonOptions.Precision(p);
         SimdPath path = CommonOptions.Path(p.GetChoice("path", "auto", "auto", "scalar", "vector256", "vector512"));
         if (precision == Precision.Float64 && path is SimdPath.Vector256 or SimdPath.Vector512)
@@ -55,7 +57,7 @@ internal static class EnvReplayCommand
         int rewardCol = EnsureOne(header, "reward"), termCol = EnsureOne(header, "terminated");
         AtomicFile.Write(output, w =>
         {
-            w.WriteLine(string.Join(',', header));
+            w.WriteLine(AtomicFile.CsvLine(header));
             var fields = new string[header.Count];
             for (int r = 0; r < n; r++)
             {
@@ -66,7 +68,7 @@ internal static class EnvReplayCommand
                 for (int j = 0; j < spec.ObservationSize; j++) fields[nextObs[j]] = AtomicFile.Format(env.Observation(j)[r]);
                 fields[rewardCol] = AtomicFile.Format(env.Reward(r));
                 fields[termCol] = env.Terminated[r] ? "1" : "0";
-                w.WriteLine(string.Join(',', fields));
+                w.WriteLine(AtomicFile.CsvLine(fields));
             }
         });
         Console.Error.WriteLine($"replayed {n} rows of {spec.Id} ({(precision == Precision.Float64 ? "float64" : "float32")}, {CommonOptions.Name(env.Path)} path) -> {output}");

@@ -17,6 +17,8 @@ internal static class FitCommand
         var p = new OptionParser(cmd, args, ["data", "label", "features-columns", "weight-column", "policy", "l2", "C", "ent-weight", "features", "seed", "threads", "output", "solver", "epochs", "learning-rate"], ["standardize", "json"]);
         p.NoPositionals();
         string dataPath = p.Require("data"), label = p.Require("label"), output = p.Require("output");
+        OutputPaths.CheckWritable(cmd, "--output", output);
+        OutputPaths.Distinct(cmd, ("--output", output), ("--data", dataPath));
         string policyArg = p.GetChoice("policy", "auto", "auto", "logistic", "softmax", "linear");
         if (p.Has("l2") && p.Has("C")) throw new CliException($"{cmd}: give --l2 or --C, not both");
         double entWeight = p.GetDouble("ent-weight", 0, 0, 1e6);

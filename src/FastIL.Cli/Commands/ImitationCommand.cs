@@ -35,6 +35,11 @@ internal static class ImitationCommand
         }
         catch (FormatException e) { throw new CliException($"{cmd}: {e.Message}"); }
         EnvSpec spec = EnvRegistry.Get(config.Env);
+        // Outputs are checked before the run: a long run must not fail at its last step, nor overwrite an input.
+        string? outArg = p.Get("out"), policyOut = p.Get("save-policy"), expertArg = p.Get("expert") is { } x && x != "builtin" ? x : null;
+        OutputPaths.CheckWritable(cmd, "--out", outArg);
+        OutputPaths.CheckWritable(cmd, "--save-policy", policyOut);
+        OutputPaths.Distinct(cmd, ("--out", outArg), ("--save-policy", policyOut), ("--expert", expertArg));
         IExpert? expert = null;
         if (p.Get("expert") is { } ex && ex != "builtin")
         {

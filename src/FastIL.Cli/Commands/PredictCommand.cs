@@ -15,6 +15,9 @@ internal static class PredictCommand
         var p = new OptionParser(cmd, args, ["policy", "data", "output"], []);
         p.NoPositionals();
         string policyPath = p.Require("policy"), dataPath = p.Require("data");
+        string? outputPath = p.Get("output");
+        OutputPaths.CheckWritable(cmd, "--output", outputPath);
+        OutputPaths.Distinct(cmd, ("--output", outputPath), ("--data", dataPath), ("--policy", policyPath));
         LinearPolicy policy = CommonOptions.LoadPolicy(policyPath);
         CsvTable t = CsvTable.Read(dataPath);
         int n = t.Rows.Count;
@@ -35,8 +38,8 @@ internal static class PredictCommand
             var a = new float[n];
             inference.Act(src, a);
             header.Add("prediction");
-            lines.Add(string.Join(',', header));
-            for (int r = 0; r < n; r++) lines.Add(string.Join(',', t.Rows[r]) + "," + AtomicFile.Format(a[r]));
+            lines.Add(AtomicFile.CsvLine(header));
+            for (int r = 0; r < n; r++) lines.Add(AtomicFile.CsvLine(t.Rows[r].Append(AtomicFile.Format(a[r]))));
         }
         else
         {
@@ -44,15 +47,15 @@ internal static class PredictCommand
             inference.Act(src, a);
             header.Add("action");
             for (int c = 0; c < policy.NumActions; c++) header.Add("p_" + c.ToString(CultureInfo.InvariantCulture));
-            lines.Add(string.Join(',', header));
+            lines.Add(AtomicFile.CsvLine(header));
             var probs = new float[policy.NumActions];
             for (int r = 0; r < n; r++)
             {
                 inference.RowProbabilities(r, probs);
-                lines.Add(string.Join(',', t.Rows[r]) + "," + a[r].ToString(CultureInfo.InvariantCulture) + "," + string.Join(',', probs.Select(v => AtomicFile.Format(v))));
+                lines.Add(AtomicFile.CsvLine(t.Rows[r].Append(a[r].ToString(CultureInfo.InvariantCulture)).Concat(probs.Select(v => AtomicFile.Format(v)))));
             }
         }
-        if (p.Get("output") is { } output) AtomicFile.Write(output, w => { foreach (var l in lines) w.WriteLine(l); });
+        if (outputPath is { } output) AtomicFile.Write(output, w => { foreach (var l in lines) w.WriteLine(l); });
         else foreach (var l in lines) Console.WriteLine(l);
         return 0;
     }

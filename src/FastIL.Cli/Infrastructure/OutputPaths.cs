@@ -17,6 +17,28 @@ public static class OutputPaths
         if (dir is not null && !Directory.Exists(dir)) throw new CliException($"{command}: {option} '{path}': directory {dir} does not exist", 1);
     }
 
-    /// <summary>Whether two paths name the same file (after resolving relative parts).</summary>
-    public static bool Same(string a, string b) => string.Equals(Path.GetFullPath(a), Path.GetFullPath(b), StringComparison.Ordinal);
+    /// <summary>Whether two paths name the same file (relative parts and symbolic links resolved).</summary>
+    public static bool Same(string a, string b) => SameFile(a, b);
+
+    /// <summary>
+    /// Refuses an output that names one of the command's inputs (or another output): writing it would destroy data
+    /// the command is reading, or keep only one of two results. Paths are compared after resolving links.
+    /// </summary>
+    public static void Distinct(string command, params (string Option, string? Path)[] files)
+    {
+        for (int i = 0; i < files.Length; i++)
+            for (int j = i + 1; j < files.Length; j++)
+                if (files[i].Path is { } a && files[j].Path is { } b && Same(a, b))
+                    throw new CliException($"{command}: {files[i].Option} and {files[j].Option} name the same file '{a}'; the output would overwrite it");
+    }
+
+    private static string Resolve(string path)
+    {
+        string full = Path.GetFullPath(path);
+        try { return File.ResolveLinkTarget(full, returnFinalTarget: true)?.FullName ?? full; }
+        catch (IOException) { return full; }
+    }
+
+    /// <summary>Whether two paths name the same file (relative parts and symbolic links resolved).</summary>
+    public static bool SameFile(string a, string b) => string.Equals(Resolve(a), Resolve(b), StringComparison.Ordinal);
 }
