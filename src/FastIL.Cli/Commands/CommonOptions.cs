@@ -25,6 +25,8 @@ internal static class CommonOptions
         var policy = LoadPolicy(path);
         if (policy.InputDim != spec.ObservationSize)
             throw new CliException($"{path}: the {role} takes {policy.InputDim} inputs; {spec.Id} observations have {spec.ObservationSize}", 1);
+        if (spec.IsDiscrete != (policy.Kind != FastIL.Policies.PolicyKind.Linear) || (spec.IsDiscrete && policy.NumActions != spec.ActionCount))
+            throw new CliException($"{path}: the {role} is a {policy.Kind.ToString().ToLowerInvariant()} policy with {policy.NumActions} actions; {spec.Id} has {(spec.IsDiscrete ? $"{spec.ActionCount} discrete actions" : "a continuous action")}", 1);
         return policy;
     }
 

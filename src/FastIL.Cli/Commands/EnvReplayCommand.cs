@@ -43,7 +43,12 @@ internal static class EnvReplayCommand
         {
             if (envCol >= 0 && t.Rows[r][envCol].Length > 0 && t.Rows[r][envCol] != spec.Id)
                 throw new CliException($"{input}:{t.LineNumbers[r]}: column 'env_id' is '{t.Rows[r][envCol]}' but --env is {spec.Id}", 1);
-            for (int j = 0; j < stateCols.Length; j++) state[j] = t.Number(r, stateCols[j]);
+            for (int j = 0; j < stateCols.Length; j++)
+            {
+                state[j] = t.Number(r, stateCols[j]);
+                if (precision == Precision.Float32 && Math.Abs(state[j]) > float.MaxValue)
+                    throw new CliException($"{input}:{t.LineNumbers[r]}: column '{t.Header[stateCols[j]]}': {state[j]} does not fit in float32 (use --precision float64)", 1);
+            }
             try { env.SetState(r, state); }
             catch (ArgumentException e) { throw new CliException($"{input}:{t.LineNumbers[r]}: {e.Message}", 1); }
             actions[r] = Action(t, r, actionCol, spec);

@@ -21,8 +21,6 @@ internal static class EvalCommand
         EnvSpec spec = CommonOptions.Env(p, cmd);
         string path = p.Require("policy");
         LinearPolicy policy = CommonOptions.LoadPolicyFor(path, spec, "policy");
-        if (spec.IsDiscrete != (policy.Kind != PolicyKind.Linear) || (spec.IsDiscrete && policy.NumActions != spec.ActionCount))
-            throw new CliException($"{path}: a {policy.Kind.ToString().ToLowerInvariant()} policy with {policy.NumActions} actions does not fit {spec.Id}'s action space", 1);
         var device = ComputeDevices.Resolve(ComputeDevices.Parse(p.GetChoice("device", "simd", ComputeDevices.Names))!.Value);
         int episodes = p.GetInt("episodes", 1000, 1, device == ComputeDevice.Simd ? 10_000_000 : 1 << 25);
         ulong seed = p.GetULong("seed", 0);

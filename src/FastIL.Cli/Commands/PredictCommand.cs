@@ -27,7 +27,13 @@ internal static class PredictCommand
             int c = t.IndexOf(policy.InputNames[j]);
             if (c < 0) throw new CliException($"{dataPath}:1: no column '{policy.InputNames[j]}', an input of {policyPath}", 1);
             cols[j] = new float[n];
-            for (int r = 0; r < n; r++) cols[j][r] = (float)t.Number(r, c);
+            for (int r = 0; r < n; r++)
+            {
+                double v = t.Number(r, c);
+                // Inference runs in float32: a larger value would be ±∞ there and the prediction garbage.
+                if (Math.Abs(v) > float.MaxValue) throw new CliException($"{dataPath}:{t.LineNumbers[r]}: column '{t.Header[c]}': {v} does not fit in float32", 1);
+                cols[j][r] = (float)v;
+            }
         }
         var inference = new PolicyInference(policy, Math.Max(1, n));
         var src = new ArrayColumns(cols, n);

@@ -21,6 +21,8 @@ public sealed class CsvTable
     /// <summary>Reads a comma-separated file with a header line (RFC 4180 quoting). Ragged rows are errors.</summary>
     public static CsvTable Read(string path)
     {
+        if (path.Length == 0) throw new CliException("an input file name is empty", 2);
+        if (Directory.Exists(path)) throw new CliException($"{path}: is a directory; expected a CSV file", 1);
         if (!File.Exists(path)) throw new CliException($"{path}: no such file", 1);
         string[] lines;
         try { lines = File.ReadAllLines(path); }
@@ -30,6 +32,10 @@ public sealed class CsvTable
         if (first == lines.Length) throw new CliException($"{path}: the file is empty (expected a header line)", 1);
         string[] header = Split(lines[first], path, first + 1);
         for (int h = 0; h < header.Length; h++) header[h] = header[h].Trim();
+        // A repeated name would make every lookup by name silently take the first of them.
+        for (int h = 0; h < header.Length; h++)
+            for (int g = 0; g < h; g++)
+                if (header[g] == header[h]) throw new CliException($"{path}:{first + 1}: column name '{header[h]}' appears twice (columns {g + 1} and {h + 1})", 1);
         var rows = new List<string[]>();
         var numbers = new List<int>();
         for (int i = first + 1; i < lines.Length; i++)

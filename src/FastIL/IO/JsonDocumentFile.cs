@@ -12,6 +12,9 @@ public static class JsonDocumentFile
     public static T Load<T>(string path, Func<string, T> parse)
     {
         string text;
+        if (path.Length == 0) throw new FormatException("a file name is empty");
+        if (Directory.Exists(path)) throw new FormatException($"{path}: is a directory; expected a JSON file");
+        if (!File.Exists(path)) throw new FormatException($"{path}: no such file");
         try { text = File.ReadAllText(path); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw new FormatException($"{path}: cannot read: {e.Message}"); }
         try { return parse(text); }

@@ -44,6 +44,9 @@ public sealed class SweepSpec
     /// <summary>All runs, in id order.</summary>
     public IReadOnlyList<SweepRun> Runs { get; }
 
+    /// <summary>Most runs a spec may expand to.</summary>
+    public const int MaxRuns = 10_000_000;
+
     /// <summary>Loads and validates a spec file; errors are <see cref="FormatException"/>s naming the file, field and value.</summary>
     public static SweepSpec Load(string path) => IO.JsonDocumentFile.Load(path, Parse);
 
@@ -87,7 +90,10 @@ public sealed class SweepSpec
         if (root.TryGetProperty("samples", out var s))
         {
             if (s.ValueKind != JsonValueKind.Object) throw new FormatException("field 'samples' must be an object {count, seed, options}");
-            sampleCount = s.TryGetProperty("count", out var c) && c.TryGetInt32(out int n) && n >= 1 ? n : throw new FormatException("field 'samples.count' must be an integer ≥ 1");
+            foreach (var p in s.EnumerateObject())
+                if (p.Name is not ("count" or "seed" or "options"))
+                    throw new FormatException($"unknown field 'samples.{p.Name}'; expected count, seed, options");
+            sampleCount = s.TryGetProperty("count", out var c) && c.TryGetInt32(out int n) && n is >= 1 and <= MaxRuns ? n : throw new FormatException($"field 'samples.count' must be an integer in [1, {MaxRuns}]");
             if (s.TryGetProperty("seed", out var ss)) sampleSeed = ss.TryGetUInt64(out ulong v) ? v : throw new FormatException("field 'samples.seed' must be a non-negative integer");
             if (!s.TryGetProperty("options", out var o) || o.ValueKind != JsonValueKind.Object) throw new FormatException("field 'samples.options' must be an object mapping options to distributions");
             foreach (var p in o.EnumerateObject()) { CheckKey(p.Name, "samples.options"); sampleKeys.Add((p.Name, p.Value)); AddColumn(columns, origin, p.Name, "samples"); }
@@ -98,20 +104,30 @@ public sealed class SweepSpec
         else if (sd.ValueKind == JsonValueKind.Number)
         {
             int count = sd.TryGetInt32(out int k) && k >= 1 ? k : throw new FormatException($"field 'seeds' must be a count ≥ 1 or a list of seeds; got {sd.GetRawText()}");
+            if (count > MaxRuns) throw new FormatException($"field 'seeds' is {count}; a sweep has at most {MaxRuns} runs");
             for (int i = 0; i < count; i++) seeds.Add((ulong)i);
         }
         else if (sd.ValueKind == JsonValueKind.Array && sd.GetArrayLength() > 0)
         {
             int i = 0;
-            foreach (var v in sd.EnumerateArray()) seeds.Add(v.TryGetUInt64(out ulong u) ? u : throw new FormatException($"field 'seeds[{i}]' must be a non-negative integer; got {v.GetRawText()}"));
+            if (sd.GetArrayLength() > MaxRuns) throw new FormatException($"field 'seeds' lists {sd.GetArrayLength()} seeds; a sweep has at most {MaxRuns} runs");
+            foreach (var v in sd.EnumerateArray())
+            {
+                seeds.Add(v.TryGetUInt64(out ulong u) ? u : throw new FormatException($"field 'seeds[{i}]' must be a non-negative integer; got {v.GetRawText()}"));
+                i++;
+            }
             if (seeds.Distinct().Count() != seeds.Count) throw new FormatException("field 'seeds' lists a seed twice");
         }
         else throw new FormatException("field 'seeds' must be a count ≥ 1 or a non-empty list of seeds");
 
         // Points: grid product (first key slowest) × samples.
+        // Sized before anything is built: a grid of a billion points must be refused, not expanded.
+        long total = (long)sampleCount * seeds.Count;
+        foreach (var v in gridValues) total = total > MaxRuns ? total : total * v.Length;
+        if (total > MaxRuns) throw new FormatException($"the spec expands to {(total > MaxRuns * 1000L ? "more than " + (MaxRuns * 1000L).ToString(CultureInfo.InvariantCulture) : total.ToString(CultureInfo.InvariantCulture))} runs; the limit is {MaxRuns}");
         var points = new List<IReadOnlyDictionary<string, string>>();
         int gridCount = 1;
-        foreach (var v in gridValues) gridCount = checked(gridCount * v.Length);
+        foreach (var v in gridValues) gridCount *= v.Length;
         for (int gp = 0; gp < gridCount; gp++)
         {
             for (int si = 0; si < sampleCount; si++)
@@ -123,7 +139,6 @@ public sealed class SweepSpec
                 points.Add(opts);
             }
         }
-        if ((long)points.Count * seeds.Count > 10_000_000) throw new FormatException($"the spec expands to {(long)points.Count * seeds.Count} runs; the limit is 10,000,000");
 
         var runs = new List<SweepRun>(points.Count * seeds.Count);
         for (int p = 0; p < points.Count; p++)
@@ -186,7 +201,9 @@ public sealed class SweepSpec
         {
             "uniform" => (lo + (hi - lo) * u).ToString("R", CultureInfo.InvariantCulture),
             "log_uniform" => lo > 0 ? Math.Exp(Math.Log(lo) + (Math.Log(hi) - Math.Log(lo)) * u).ToString("R", CultureInfo.InvariantCulture) : throw new FormatException($"field '{field}.log_uniform' needs lo > 0"),
-            "int_uniform" => ((long)Math.Floor(lo + (hi - lo + 1) * u)).ToString(CultureInfo.InvariantCulture),
+            "int_uniform" => lo == Math.Floor(lo) && hi == Math.Floor(hi) && Math.Abs(lo) < 1e15 && Math.Abs(hi) < 1e15
+                ? ((long)Math.Floor(lo + (hi - lo + 1) * u)).ToString(CultureInfo.InvariantCulture)
+                : throw new FormatException($"field '{field}.int_uniform' needs whole-number bounds; got [{p.Value[0].GetRawText()}, {p.Value[1].GetRawText()}]"),
             _ => throw new FormatException($"field '{field}': unknown distribution '{p.Name}'; expected choice, uniform, log_uniform or int_uniform"),
         };
     }

@@ -38,12 +38,14 @@ public class SweepDirectoryTests
         Assert.Equal(0, CliRunner.Run("sweep", spec, "--out", outDir, "--quiet", "--no-plots").Code);
         string journal = Path.Combine(outDir, SweepJournal.FileName);
         var lines = File.ReadAllLines(journal);
-        lines[1] = lines[1].Replace("\"seed\":1", "\"seed\":77");
+        int i = Array.FindIndex(lines, l => l.StartsWith("{\"run\":1,", StringComparison.Ordinal));   // workers finish in any order
+        Assert.Contains("\"seed\":1,", lines[i]);
+        lines[i] = lines[i].Replace("\"seed\":1,", "\"seed\":77,");
         File.WriteAllLines(journal, lines);
         var (code, _, err) = CliRunner.Run("sweep", spec, "--out", outDir, "--quiet", "--no-plots");
         Assert.Equal(1, code);
         Assert.Contains("the record of run 1 has point 0 and seed 77; this spec's run 1 is point 0, seed 1", err);
-        lines[1] = lines[1].Replace("\"seed\":77", "\"seed\":1").Replace("\"point\":0", "\"point\":5");
+        lines[i] = lines[i].Replace("\"seed\":77,", "\"seed\":1,").Replace("\"point\":0,", "\"point\":5,");
         File.WriteAllLines(journal, lines);
         (code, _, err) = CliRunner.Run("sweep", spec, "--out", outDir, "--quiet", "--no-plots");
         Assert.Equal(1, code);
