@@ -13,11 +13,30 @@ internal static class SweepCommand
 
     public static int Run(string[] args)
     {
-        if (args.Length > 0 && args[0] == "merge") return Merge(args[1..]);
+        string cmd = args.Length > 0 && args[0] == "merge" ? "sweep merge" : "sweep";
+        try { return cmd == "sweep" ? RunSweep(args) : Merge(args[1..]); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // A full disk, a read-only directory, a file where a directory should be (or the reverse): one line, exit 1.
+            throw new CliException($"{cmd}: cannot write the outputs: {e.Message}", 1);
+        }
+    }
+
+    /// <summary>The output directory option: a directory name, not a file.</summary>
+    private static string OutDir(OptionParser p, string cmd)
+    {
+        string dir = p.Require("out");
+        if (dir.Length == 0) throw new CliException($"{cmd}: --out needs a directory name; got an empty string");
+        if (File.Exists(dir)) throw new CliException($"{cmd}: --out '{dir}' is a file; expected a directory", 1);
+        return dir;
+    }
+
+    private static int RunSweep(string[] args)
+    {
         const string cmd = "sweep";
         var p = new OptionParser(cmd, args, ["out", "threads", "shard"], ["no-plots", "quiet"]);
         if (p.Positionals.Count != 1) throw new CliException($"{cmd}: expected one spec file; usage: {Usage}");
-        string specPath = p.Positionals[0], outDir = p.Require("out");
+        string specPath = p.Positionals[0], outDir = OutDir(p, cmd);
         int threads = p.GetInt("threads", Environment.ProcessorCount, 1, 1024);
         (int k, int n) = ParseShard(p.Get("shard") ?? "1/1");
         SweepSpec spec;
@@ -44,7 +63,7 @@ internal static class SweepCommand
         const string cmd = "sweep merge";
         var p = new OptionParser(cmd, args, ["out"], ["no-plots"]);
         if (p.Positionals.Count == 0) throw new CliException($"{cmd}: expected shard directories; usage: {MergeUsage}");
-        string outDir = p.Require("out");
+        string outDir = OutDir(p, cmd);
         IReadOnlyList<SweepRecord> records;
         try { records = SweepRunner.Merge(p.Positionals.ToArray(), outDir); }
         catch (Exception e) when (e is InvalidOperationException or FormatException or ArgumentException) { throw new CliException($"{cmd}: {e.Message}", 1); }

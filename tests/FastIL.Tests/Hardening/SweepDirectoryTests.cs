@@ -82,3 +82,75 @@ public class SweepDirectoryTests
         Assert.False(File.Exists(Path.Combine(dir, "m", SweepRunner.ManifestFile)));
     }
 }
+
+/// <summary>File-system failures during a sweep: one line naming the path, exit 1, nothing half-written, resumable.</summary>
+[Collection("cli")]
+public class SweepFileSystemTests
+{
+    private const string Spec = """
+        {"base": {"algorithm": "dagger", "env": "CartPole-v1", "iterations": 2, "eval-episodes": 30},
+         "grid": {"rollouts": [2, 3]}, "seeds": 30}
+        """;
+
+    private static bool Run(string file, params string[] args)
+    {
+        using var p = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo(file, args) { RedirectStandardError = true, RedirectStandardOutput = true })!;
+        p.WaitForExit();
+        return p.ExitCode == 0;
+    }
+
+    [Fact]
+    public void AFullDisk_IsOneLineAndExit1_AndTheSweepResumesElsewhere()
+    {
+        string dir = CliRunner.TempDir(), spec = Path.Combine(dir, "spec.json"), mnt = Path.Combine(dir, "small");
+        File.WriteAllText(spec, Spec);
+        Directory.CreateDirectory(mnt);
+        // A 24 KiB tmpfs fills after a few dozen journal lines. Mounting needs root (as CI and sessions run); skip otherwise.
+        if (!Run("mount", "-t", "tmpfs", "-o", "size=24k", "tmpfs", mnt)) return;
+        try
+        {
+            string outDir = Path.Combine(mnt, "out");
+            var (code, _, err) = CliRunner.Run("sweep", spec, "--out", outDir, "--quiet", "--no-plots");
+            Assert.Equal(1, code);
+            Assert.Contains("No space left on device", err);
+            Assert.Single(err.Trim().Split('\n'));
+            Assert.DoesNotContain("   at ", err);
+            Assert.Empty(Directory.GetFiles(outDir, "*.tmp-*"));
+            // The journal survives (at most its last line torn): copied to a disk with room, the sweep finishes.
+            string moved = Path.Combine(dir, "moved");
+            Directory.CreateDirectory(moved);
+            foreach (var f in Directory.GetFiles(outDir)) File.Copy(f, Path.Combine(moved, Path.GetFileName(f)));
+            (code, _, err) = CliRunner.Run("sweep", spec, "--out", moved, "--quiet", "--no-plots");
+            Assert.True(code == 0, err);
+            Assert.Equal(61, File.ReadAllLines(Path.Combine(moved, "runs.csv")).Length);
+        }
+        finally { Run("umount", mnt); }
+    }
+
+    [Fact]
+    public void WrongKindsOfPaths_AreOneLineErrors()
+    {
+        string dir = CliRunner.TempDir(), spec = Path.Combine(dir, "spec.json");
+        File.WriteAllText(spec, Spec.Replace("\"seeds\": 30", "\"seeds\": 1"));
+        string file = Path.Combine(dir, "file");
+        File.WriteAllText(file, "x");
+        var (code, _, err) = CliRunner.Run("sweep", spec, "--out", file, "--quiet");
+        Assert.Equal(1, code);
+        Assert.Contains("is a file; expected a directory", err);
+        string outDir = Path.Combine(dir, "out");
+        Directory.CreateDirectory(Path.Combine(outDir, SweepJournal.FileName));   // a directory where the journal goes
+        (code, _, err) = CliRunner.Run("sweep", spec, "--out", outDir, "--quiet", "--no-plots");
+        Assert.Equal(1, code);
+        Assert.Contains(SweepJournal.FileName, err);
+        Assert.DoesNotContain("   at ", err);
+        string ok = Path.Combine(dir, "ok");
+        Directory.CreateDirectory(ok);
+        File.WriteAllText(Path.Combine(ok, "plots"), "a file where the plots directory goes");
+        (code, _, err) = CliRunner.Run("sweep", spec, "--out", ok, "--quiet");
+        Assert.Equal(1, code);
+        Assert.Contains("plots", err);
+        (code, _, err) = CliRunner.Run("sweep", spec, "--out", "", "--quiet");
+        Assert.Equal(2, code);
+        Assert.Contains("--out needs a directory name", err);
+    }
+}
