@@ -61,7 +61,9 @@ public static class SweepOutputs
     {
         var opts = spec.Points[point];
         if (opts.TryGetValue(column, out var v)) return v;
-        var cfg = spec.Runs.First(r => r.Point == point).Config;
+        // Runs are numbered point by point, seeds within: the point's first run is at point × seeds (a search over
+        // all runs here made rewriting the tables of a 50 000-run sweep quadratic).
+        var cfg = spec.Runs[point * spec.Seeds.Count].Config;
         return column switch
         {
             "env" => cfg.Env,
