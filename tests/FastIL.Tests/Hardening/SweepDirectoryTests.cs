@@ -154,3 +154,38 @@ public class SweepFileSystemTests
         Assert.Contains("--out needs a directory name", err);
     }
 }
+
+/// <summary>Two real processes on one sweep directory: the second is refused while the first finishes intact.</summary>
+[Collection("cli")]
+public class ConcurrentSweepTests
+{
+    [Fact]
+    public void TwoProcessesOnOneDirectory_TheSecondIsRefused_TheFirstFinishesResumable()
+    {
+        string dir = CliRunner.TempDir(), spec = Path.Combine(dir, "spec.json"), outDir = Path.Combine(dir, "out");
+        File.WriteAllText(spec, """
+            {"base": {"algorithm": "dagger", "env": "CartPole-v1", "iterations": 4, "eval-episodes": 200},
+             "grid": {"rollouts": [4, 8]}, "seeds": 150}
+            """);
+        string cli = Path.Combine(AppContext.BaseDirectory, "FastIL.Cli.dll");
+        using var first = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("dotnet", [cli, "sweep", spec, "--out", outDir, "--quiet", "--no-plots", "--threads", "1"])
+            { RedirectStandardError = true, RedirectStandardOutput = true })!;
+        try
+        {
+            // Wait until the first process has written its manifest (it holds the lock from before that).
+            var sw = System.Diagnostics.Stopwatch.StartNew();
+            while (!File.Exists(Path.Combine(outDir, SweepRunner.ManifestFile)) && !first.HasExited && sw.Elapsed.TotalSeconds < 30) Thread.Sleep(20);
+            Assert.False(first.HasExited, "the first sweep ended before the second could try");
+            var (code, _, err) = CliRunner.Run("sweep", spec, "--out", outDir, "--quiet", "--no-plots");
+            Assert.Equal(1, code);
+            Assert.Contains("is in use by another fastil sweep", err);
+            Assert.True(first.WaitForExit(120_000));
+            Assert.Equal(0, first.ExitCode);
+        }
+        finally { if (!first.HasExited) first.Kill(); }
+        var lines = File.ReadAllLines(Path.Combine(outDir, SweepJournal.FileName));
+        Assert.Equal(300, lines.Length);
+        Assert.Equal(300, lines.Select(l => l[..l.IndexOf(',')]).Distinct().Count());   // no interleaved or repeated runs
+        Assert.Equal(0, CliRunner.Run("sweep", spec, "--out", outDir, "--quiet", "--no-plots").Code);   // resumable: nothing left to run
+    }
+}
