@@ -13,16 +13,28 @@ namespace FastIL.Cli.Commands;
 internal static class ImitationCommand
 {
     public const string DaggerUsage = "fastil dagger [--env ID] [--iterations N] [--rollouts M] [--horizon H] [--beta indicator|exp:P|linear:R] [--mixing step|trajectory] [--policy logistic|softmax|linear] [--features identity|poly2|rff:D[:BW]|coarse:M] [--standardize|--no-standardize] [--l2 λ] [--ent-weight E] [--eval-episodes E] [--select best|last] [--expert builtin|teacher.json] [--seed S] [--threads T] [--device simd|ilgpu-cpu|cuda|auto] [--out results.json] [--save-policy p.json] [--json] [--quiet]";
-    public const string BcUsage = "fastil bc [--env ID] [--demos M] [same options as dagger, without --iterations/--beta/--mixing]";
+    public const string BcUsage = "fastil bc [--env ID] [--demos M | --dataset MINARI_DIR] [same options as dagger, without --iterations/--beta/--mixing]";
 
     public static int Run(string[] args, Algorithm algorithm)
     {
         string cmd = algorithm == Algorithm.Dagger ? "dagger" : "bc";
         string[] own = algorithm == Algorithm.Dagger ? ImitationOptions.DaggerOnly : ImitationOptions.BcOnly;
         string[] common = ImitationOptions.Common.Where(k => k is not "algorithm" and not "standardize").Concat(["expert", "out", "save-policy"]).ToArray();
-        var p = new OptionParser(cmd, args, [.. common, .. own], ["standardize", "no-standardize", "json", "quiet"]);
+        string[] offline = algorithm == Algorithm.BC ? ["dataset"] : [];
+        var p = new OptionParser(cmd, args, [.. common, .. own, .. offline], ["standardize", "no-standardize", "json", "quiet"]);
         p.NoPositionals();
         if (p.Has("standardize") && p.Has("no-standardize")) throw new CliException($"{cmd}: give --standardize or --no-standardize, not both");
+        // bc --dataset: the demonstrations come from a Minari dataset, the env from its env_spec.
+        FastIL.IO.MinariDataset? minari = null;
+        if (p.Get("dataset") is { } datasetDir)
+        {
+            if (p.Has("demos")) throw new CliException($"{cmd}: --demos does not apply with --dataset (the dataset's episodes are the demonstrations)");
+            if (p.Has("expert")) throw new CliException($"{cmd}: --expert does not apply with --dataset (the dataset's actions are the labels)");
+            try { minari = FastIL.IO.MinariDataset.Load(datasetDir); }
+            catch (FormatException e) { throw new CliException(e.Message, 1); }
+            if (p.Get("env") is { } envArg && envArg != minari.Env.Id)
+                throw new CliException($"{datasetDir}: the dataset's env_spec names {minari.Env.Id}, but --env is {envArg}", 1);
+        }
         ImitationConfig config;
         try
         {
@@ -30,6 +42,8 @@ internal static class ImitationCommand
             {
                 "algorithm" => cmd,
                 "standardize" => p.Has("standardize") ? "true" : p.Has("no-standardize") ? "false" : null,
+                "env" when minari is not null => minari.Env.Id,
+                "demos" when minari is not null => minari.Episodes.Count.ToString(CultureInfo.InvariantCulture),
                 _ => p.Get(key),
             }, key => "--" + key);
         }
@@ -52,7 +66,7 @@ internal static class ImitationCommand
         RunResult result;
         try
         {
-            result = ImitationRunner.Run(config, expert, quiet ? null : r => Console.Error.WriteLine(ProgressLine(r, config.Iterations)));
+            result = ImitationRunner.Run(config, expert, quiet ? null : r => Console.Error.WriteLine(ProgressLine(r, config.Iterations)), demonstrations: minari?.ToDataset());
         }
         catch (ArgumentException e) { throw new CliException($"{cmd}: {e.Message}"); }
         catch (ArithmeticException e) { throw new CliException($"{cmd}: {e.Message}", 1); }

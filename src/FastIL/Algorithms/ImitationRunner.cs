@@ -24,16 +24,32 @@ public static class ImitationRunner
     /// <paramref name="env"/> to run on a parametrized env (e.g. a <see cref="Envs.Tabular.DriftRing"/> other than
     /// the registered default) whose id is <c>config.Env</c>.
     /// </summary>
-    public static RunResult Run(ImitationConfig config, IExpert? expert = null, Action<IterationResult>? onIteration = null, ImitationWorkspace? workspace = null, EnvSpec? env = null)
+    /// <param name="config">The run.</param>
+    /// <param name="expert">The expert (null: the env's built-in one).</param>
+    /// <param name="onIteration">Called after each iteration.</param>
+    /// <param name="workspace">Buffers to reuse (null: the run's own).</param>
+    /// <param name="env">A parametrized env whose id is <c>config.Env</c> (null: the registry's).</param>
+    /// <param name="demonstrations">
+    /// For BC: recorded (observation, action) pairs (e.g. a Minari dataset's) to fit instead of rolling out the expert;
+    /// the expert then only serves the evaluation's ε.
+    /// </param>
+    public static RunResult Run(ImitationConfig config, IExpert? expert = null, Action<IterationResult>? onIteration = null, ImitationWorkspace? workspace = null, EnvSpec? env = null,
+        Dataset? demonstrations = null)
     {
         EnvSpec spec = env ?? EnvRegistry.Get(config.Env);
         if (spec.Id != config.Env) throw new ArgumentException($"the config names env '{config.Env}' but the env given is '{spec.Id}'");
-        if (workspace is not null) return RunCore(config, spec, expert, onIteration, workspace);
+        if (demonstrations is not null)
+        {
+            if (config.Algorithm != Algorithm.BC) throw new ArgumentException("recorded demonstrations are for BC; DAgger rolls out its own policies");
+            if (demonstrations.InputDim != spec.ObservationSize || demonstrations.Continuous == spec.IsDiscrete)
+                throw new ArgumentException($"the demonstrations have {demonstrations.InputDim} inputs and {(demonstrations.Continuous ? "continuous" : "discrete")} labels; {spec.Id} does not");
+        }
+        if (workspace is not null) return RunCore(config, spec, expert, onIteration, workspace, demonstrations);
         using var ws = new ImitationWorkspace();
-        return RunCore(config, spec, expert, onIteration, ws);
+        return RunCore(config, spec, expert, onIteration, ws, demonstrations);
     }
 
-    private static RunResult RunCore(ImitationConfig config, EnvSpec spec, IExpert? expert, Action<IterationResult>? onIteration, ImitationWorkspace ws)
+    private static RunResult RunCore(ImitationConfig config, EnvSpec spec, IExpert? expert, Action<IterationResult>? onIteration, ImitationWorkspace ws, Dataset? demonstrations)
     {
         var wall = Stopwatch.StartNew();
         Validate(config, spec);
@@ -75,7 +91,12 @@ public static class ImitationRunner
             double beta = config.Algorithm == Algorithm.BC ? 1.0 : config.Beta.Beta(it);
             var sw = Stopwatch.StartNew();
             long steps;
-            if (gpu is not null)
+            if (demonstrations is not null)
+            {
+                steps = 0;   // recorded data: nothing is rolled out
+                if (spec.IsDiscrete) data.Append(demonstrations, demonstrations.Labels); else data.Append(demonstrations, demonstrations.Targets);
+            }
+            else if (gpu is not null)
                 steps = gpu.Rollout(policy, data, m, horizon, CounterRng.Bits(config.Seed, RolloutStream, (ulong)it, 0), config.Seed, it, beta, config.Mixing);
             else
             {

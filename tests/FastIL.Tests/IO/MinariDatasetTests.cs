@@ -1,0 +1,111 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using FastIL.IO;
+using FastIL.Tests.Cli;
+using Xunit;
+
+namespace FastIL.Tests.IO;
+
+/// <summary>Datasets written by the real Minari library (Data/minari, copied from shared/minari with its README).</summary>
+[Collection("cli")]
+public class MinariDatasetTests
+{
+    private static readonly string Root = Path.Combine(AppContext.BaseDirectory, "Data", "minari");
+    private static string CartPole => Path.Combine(Root, "cartpole", "expert-v0");
+    private static string Mcc => Path.Combine(Root, "mountaincarcontinuous", "expert-v0");
+
+    [Fact]
+    public void CartPole_LoadsEveryEpisode_AndItsTransitionsAreTheEnvs()
+    {
+        var d = MinariDataset.Load(CartPole);
+        Assert.Equal("cartpole/expert-v0", d.DatasetId);
+        Assert.Equal("CartPole-v1", d.Env.Id);
+        Assert.Equal(10, d.Episodes.Count);
+        Assert.Equal(5000, d.TotalSteps);
+        var e = d.Episodes[0];
+        Assert.Equal(501, e.Observations.GetLength(0));
+        Assert.True(e.Truncations[^1]);
+        // Consecutive rows are real transitions: FastIL's float64 env steps each recorded (observation, action) to
+        // the next recorded observation (float32 rounding of Gymnasium's float64 state).
+        using var env = FastIL.Envs.EnvRegistry.Create("CartPole-v1", 1, new FastIL.Envs.EnvOptions { Precision = FastIL.Envs.Precision.Float64, AutoReset = FastIL.Envs.AutoResetMode.Disabled });
+        var s = new double[4];
+        for (int t = 0; t < 50; t++)
+        {
+            for (int j = 0; j < 4; j++) s[j] = e.Observations[t, j];
+            env.SetState(0, s);
+            env.StepDynamics([e.DiscreteActions![t]]);
+            for (int j = 0; j < 4; j++) Assert.True(Math.Abs(env.Observation(j)[0] - e.Observations[t + 1, j]) <= 1e-5 * Math.Max(1, Math.Abs(e.Observations[t + 1, j])), $"t {t} j {j}");
+        }
+        var data = d.ToDataset();
+        Assert.Equal(5000, data.Count);
+        Assert.False(data.Continuous);
+    }
+
+    [Fact]
+    public void Bc_OnTheMinariCartPoleDataset_ReachesTheExpert()
+    {
+        var (code, stdout, err) = CliRunner.Run("bc", "--dataset", CartPole, "--l2", "1e-8", "--eval-episodes", "300", "--json");
+        Assert.True(code == 0, err);
+        using var doc = JsonDocument.Parse(stdout);
+        Assert.Equal("CartPole-v1", doc.RootElement.GetProperty("env").GetString());
+        Assert.Equal(5000, doc.RootElement.GetProperty("iterations")[0].GetProperty("dataset_size").GetInt32());
+        Assert.Equal(500.0, doc.RootElement.GetProperty("final").GetProperty("eval_return_mean").GetDouble());
+    }
+
+    [Fact]
+    public void ContinuousDatasets_Load_AndBcRuns()
+    {
+        var d = MinariDataset.Load(Mcc);
+        Assert.Equal("MountainCarContinuous-v0", d.Env.Id);
+        Assert.Equal(981, d.TotalSteps);
+        Assert.NotNull(d.Episodes[0].ContinuousActions);
+        var (code, stdout, err) = CliRunner.Run("bc", "--dataset", Mcc, "--eval-episodes", "50", "--json");
+        Assert.True(code == 0, err);
+        using var doc = JsonDocument.Parse(stdout);
+        Assert.True(doc.RootElement.GetProperty("final").GetProperty("eval_return_mean").GetDouble() > 0);
+    }
+
+    private static string CopyWithMetadata(Action<JsonObject> edit)
+    {
+        string dir = Path.Combine(CliRunner.TempDir(), "ds");
+        Directory.CreateDirectory(Path.Combine(dir, "data"));
+        File.Copy(Path.Combine(CartPole, "data", "main_data.hdf5"), Path.Combine(dir, "data", "main_data.hdf5"));
+        var meta = JsonNode.Parse(File.ReadAllText(Path.Combine(CartPole, "data", "metadata.json")))!.AsObject();
+        edit(meta);
+        File.WriteAllText(Path.Combine(dir, "data", "metadata.json"), meta.ToJsonString());
+        return dir;
+    }
+
+    [Theory]
+    [InlineData("total_episodes", "11", "missing group 'episode_10'")]
+    [InlineData("env_spec", "\"{\\\"id\\\": \\\"Humanoid-v4\\\"}\"", "field 'env_spec.id' is 'Humanoid-v4', an env FastIL does not have")]
+    [InlineData("observation_space", "\"{\\\"type\\\": \\\"Box\\\", \\\"dtype\\\": \\\"float32\\\", \\\"shape\\\": [3]}\"", "field 'observation_space.shape' is [3]; CartPole-v1 needs [4]")]
+    [InlineData("action_space", "\"{\\\"type\\\": \\\"Discrete\\\", \\\"n\\\": 3}\"", "Discrete(n=3, start=0); CartPole-v1 has Discrete(2)")]
+    [InlineData("data_format", "\"arrow\"", "field 'data_format' is 'arrow'")]
+    public void BadDatasets_AreErrorsNamingThePathAndField(string field, string json, string expected)
+    {
+        string dir = CopyWithMetadata(m => m[field] = JsonNode.Parse(json));
+        var (code, _, err) = CliRunner.Run("bc", "--dataset", dir, "--quiet");
+        Assert.Equal(1, code);
+        Assert.Contains(expected, err);
+        Assert.Contains(dir, err);
+        Assert.DoesNotContain("   at ", err);
+    }
+
+    [Fact]
+    public void EnvMismatch_AndOptionsThatDoNotApply_AreErrors()
+    {
+        var (code, _, err) = CliRunner.Run("bc", "--dataset", CartPole, "--env", "Acrobot-v1");
+        Assert.Equal(1, code);
+        Assert.Contains("env_spec names CartPole-v1, but --env is Acrobot-v1", err);
+        (code, _, err) = CliRunner.Run("bc", "--dataset", CartPole, "--demos", "3");
+        Assert.Equal(2, code);
+        Assert.Contains("--demos does not apply with --dataset", err);
+        (code, _, err) = CliRunner.Run("dagger", "--dataset", CartPole);
+        Assert.Equal(2, code);
+        Assert.Contains("unknown option --dataset", err);
+        (code, _, err) = CliRunner.Run("bc", "--dataset", Path.Combine(Root, "nope"));
+        Assert.Equal(1, code);
+        Assert.Contains("no data/ directory", err);
+    }
+}
