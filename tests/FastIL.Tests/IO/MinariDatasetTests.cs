@@ -109,3 +109,58 @@ public class MinariDatasetTests
         Assert.Contains("no data/ directory", err);
     }
 }
+
+/// <summary><c>fastil demos</c>: an expert's episodes as a Minari dataset that reads back with the env's true transitions.</summary>
+[Collection("cli")]
+public class MinariDemosTests
+{
+    [Theory]
+    [InlineData("CartPole-v1")]
+    [InlineData("Pendulum-v1")]
+    public void Demos_RoundTrip_WithTrueTransitions(string envId)
+    {
+        string root = Path.Combine(CliRunner.TempDir(), "datasets");
+        var (code, stdout, err) = CliRunner.Run("demos", "--env", envId, "--episodes", "6", "--seed", "3", "--dataset-id", "test/demo-v1", "--out", root, "--quiet");
+        Assert.True(code == 0, err);
+        string dir = stdout.Trim();
+        Assert.Equal(Path.Combine(root, "test", "demo-v1"), dir);
+        Assert.True(File.Exists(Path.Combine(root, "test", "namespace_metadata.json")));
+        Assert.Empty(Directory.GetDirectories(Path.Combine(root, "test"), "*.tmp-*"));
+        var d = MinariDataset.Load(dir);
+        Assert.Equal(envId, d.Env.Id);
+        Assert.Equal(6, d.Episodes.Count);
+        // Every recorded transition is the env's: set the float32 env to row t, step with action t, get row t + 1.
+        using var env = FastIL.Envs.EnvRegistry.Create(envId, 1, new FastIL.Envs.EnvOptions { AutoReset = FastIL.Envs.AutoResetMode.Disabled });
+        foreach (var e in d.Episodes)
+        {
+            Assert.True(e.Terminations[^1] || e.Truncations[^1]);
+            for (int t = 0; t < e.Steps; t++)
+            {
+                if (envId == "CartPole-v1")
+                {
+                    env.SetState(0, [e.Observations[t, 0], e.Observations[t, 1], e.Observations[t, 2], e.Observations[t, 3]]);
+                    env.StepDynamics([e.DiscreteActions![t]]);
+                    for (int j = 0; j < 4; j++) Assert.Equal(e.Observations[t + 1, j], env.Observation(j)[0]);
+                    Assert.Equal(e.Rewards[t], env.Reward(0));
+                }
+                else Assert.InRange(e.ContinuousActions![t], -2f, 2f);
+            }
+        }
+        (code, _, err) = CliRunner.Run("demos", "--env", envId, "--episodes", "2", "--dataset-id", "test/demo-v1", "--out", root, "--quiet");
+        Assert.Equal(2, code);
+        Assert.Contains("exists already", err);
+    }
+
+    [Theory]
+    [InlineData(new[] { "demos", "--env", "CartPole-v1", "--dataset-id", "no-version", "--out", "/tmp/x" }, "expected NAMESPACE/NAME-vN")]
+    [InlineData(new[] { "demos", "--env", "DriftRing-v0", "--out", "/tmp/x" }, "is not a Gymnasium env")]
+    [InlineData(new[] { "demos", "--env", "CartPole-v1", "--episodes", "0", "--out", "/tmp/x" }, "--episodes must be in")]
+    [InlineData(new[] { "demos", "--env", "CartPole-v1", "--out", "" }, "--out needs a directory name")]
+    public void Demos_BadOptions_AreUsageErrors(string[] args, string expected)
+    {
+        var (code, _, err) = CliRunner.Run(args);
+        Assert.Equal(2, code);
+        Assert.Contains(expected, err);
+        Assert.DoesNotContain("   at ", err);
+    }
+}

@@ -1,0 +1,48 @@
+using FastIL.Cli.Infrastructure;
+using FastIL.Envs;
+using FastIL.Experts;
+using FastIL.IO;
+
+namespace FastIL.Cli.Commands;
+
+/// <summary><c>fastil demos</c>: an expert's episodes written as a Minari dataset.</summary>
+internal static class DemosCommand
+{
+    public const string Usage = "fastil demos --env ID --episodes M [--seed S] [--horizon H] [--expert builtin|teacher.json] [--dataset-id NS/NAME-vN] --out ROOT";
+
+    public static int Run(string[] args)
+    {
+        const string cmd = "demos";
+        var p = new OptionParser(cmd, args, ["env", "episodes", "seed", "horizon", "expert", "dataset-id", "out"], ["quiet"]);
+        p.NoPositionals();
+        EnvSpec spec = CommonOptions.Env(p, cmd);
+        int episodes = p.GetInt("episodes", 10, 1, 100_000);
+        ulong seed = p.GetULong("seed", 0);
+        int? horizon = p.Get("horizon") is null ? null : p.GetInt("horizon", 0, 1, 1_000_000);
+        string root = p.Require("out");
+        if (root.Length == 0) throw new CliException($"{cmd}: --out needs a directory name (the Minari datasets root); got an empty string");
+        if (File.Exists(root)) throw new CliException($"{cmd}: --out '{root}' is a file; expected a directory", 1);
+        string id = p.Get("dataset-id") ?? $"{spec.Id.Split('-')[0].ToLowerInvariant()}/fastil-expert-v0";
+        long maxSteps = (long)episodes * (horizon ?? spec.MaxEpisodeSteps);
+        if (maxSteps > 50_000_000) throw new CliException($"{cmd}: {episodes} episodes × {horizon ?? spec.MaxEpisodeSteps} steps is up to {maxSteps} steps; the limit is 50000000");
+        IExpert expert = p.Get("expert") is { } ex && ex != "builtin"
+            ? new PolicyExpert(CommonOptions.LoadPolicyFor(ex, spec, "expert"), episodes, $"teacher {Path.GetFileName(ex)}")
+            : BuiltinExperts.For(spec, episodes);
+        string dir;
+        try
+        {
+            MinariWriter.ParseId(id);
+            var eps = ExpertDemonstrations.Record(spec, expert, episodes, seed, horizon);
+            dir = MinariWriter.Write(root, id, spec, eps, $"{spec.Id}: {episodes} episodes of {expert.Name}, FastIL reset seed {seed}");
+        }
+        catch (ArgumentException e) { throw new CliException($"{cmd}: {e.Message}"); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw new CliException($"{cmd}: cannot write the dataset: {e.Message}", 1); }
+        catch (Exception e) when (e is System.Reflection.TargetInvocationException or InvalidCastException or NotSupportedException)
+        {
+            throw new CliException($"{cmd}: the HDF5 writer failed: {(e.InnerException ?? e).GetBaseException().Message}", 1);
+        }
+        if (!p.Has("quiet")) Console.Error.WriteLine($"wrote {episodes} episodes of {spec.Id} ({expert.Name}) -> {dir} (Minari id {id}; MINARI_DATASETS_PATH={Path.GetFullPath(root)})");
+        Console.WriteLine(dir);
+        return 0;
+    }
+}
