@@ -12,26 +12,29 @@ namespace FastIL.Cli.Commands;
 /// <summary><c>fastil dagger</c> and <c>fastil bc</c>: one imitation run with a live progress line and a final table.</summary>
 internal static class ImitationCommand
 {
-    public const string DaggerUsage = "fastil dagger [--env ID] [--iterations N] [--rollouts M] [--horizon H] [--beta indicator|exp:P|linear:R] [--mixing step|trajectory] [--policy logistic|softmax|linear] [--features identity|poly2|rff:D[:BW]|coarse:M] [--standardize|--no-standardize] [--l2 λ] [--ent-weight E] [--eval-episodes E] [--select best|last] [--expert builtin|teacher.json] [--seed S] [--threads T] [--device simd|ilgpu-cpu|cuda|auto] [--out results.json] [--save-policy p.json] [--json] [--quiet]";
-    public const string BcUsage = "fastil bc [--env ID] [--demos M | --dataset MINARI_DIR] [same options as dagger, without --iterations/--beta/--mixing]";
+    public const string DaggerUsage = "fastil dagger [--env ID] [--iterations N] [--rollouts M] [--horizon H] [--beta indicator|exp:P|linear:R] [--mixing step|trajectory] [--policy logistic|softmax|linear] [--features identity|poly2|rff:D[:BW]|coarse:M] [--standardize|--no-standardize] [--l2 λ] [--ent-weight E] [--eval-episodes E] [--select best|last] [--expert builtin|teacher.json] [--seed S] [--threads T] [--device simd|ilgpu-cpu|cuda|auto] [--out results.json] [--save-policy p.json] [--save-dataset MINARI_ROOT [--dataset-id NS/NAME-vN]] [--json] [--quiet]";
+    public const string BcUsage = "fastil bc [--env ID] [--demos M | --dataset MINARI_DIR [--labels actions|expert_action]] [same options as dagger, without --iterations/--beta/--mixing]";
 
     public static int Run(string[] args, Algorithm algorithm)
     {
         string cmd = algorithm == Algorithm.Dagger ? "dagger" : "bc";
         string[] own = algorithm == Algorithm.Dagger ? ImitationOptions.DaggerOnly : ImitationOptions.BcOnly;
         string[] common = ImitationOptions.Common.Where(k => k is not "algorithm" and not "standardize").Concat(["expert", "out", "save-policy"]).ToArray();
-        string[] offline = algorithm == Algorithm.BC ? ["dataset"] : [];
+        string[] offline = algorithm == Algorithm.BC ? ["dataset", "labels"] : ["save-dataset", "dataset-id"];
         var p = new OptionParser(cmd, args, [.. common, .. own, .. offline], ["standardize", "no-standardize", "json", "quiet"]);
         p.NoPositionals();
         if (p.Has("standardize") && p.Has("no-standardize")) throw new CliException($"{cmd}: give --standardize or --no-standardize, not both");
         // bc --dataset: the demonstrations come from a Minari dataset, the env from its env_spec.
         FastIL.IO.MinariDataset? minari = null;
+        if (p.Has("labels") && !p.Has("dataset")) throw new CliException($"{cmd}: --labels applies with --dataset only");
         if (p.Get("dataset") is { } datasetDir)
         {
             if (p.Has("demos")) throw new CliException($"{cmd}: --demos does not apply with --dataset (the dataset's episodes are the demonstrations)");
             if (p.Has("expert")) throw new CliException($"{cmd}: --expert does not apply with --dataset (the dataset's actions are the labels)");
             try { minari = FastIL.IO.MinariDataset.Load(datasetDir); }
             catch (FormatException e) { throw new CliException(e.Message, 1); }
+            if (p.GetChoice("labels", "actions", "actions", "expert_action") == "expert_action" && minari.Episodes.Any(e => e.ExpertLabels is null))
+                throw new CliException($"{datasetDir}: --labels expert_action needs infos/expert_action in every episode (DAgger's datasets, `fastil dagger --save-dataset`)", 1);
             if (p.Get("env") is { } envArg && envArg != minari.Env.Id)
                 throw new CliException($"{datasetDir}: the dataset's env_spec names {minari.Env.Id}, but --env is {envArg}", 1);
         }
@@ -49,6 +52,23 @@ internal static class ImitationCommand
         }
         catch (FormatException e) { throw new CliException($"{cmd}: {e.Message}"); }
         EnvSpec spec = EnvRegistry.Get(config.Env);
+        // dagger --save-dataset ROOT: the aggregate as a Minari dataset (checked before the run).
+        FastIL.Algorithms.TrajectoryRecorder? recorder = null;
+        string? saveRoot = p.Get("save-dataset"), saveId = p.Get("dataset-id");
+        if (saveId is not null && saveRoot is null) throw new CliException($"{cmd}: --dataset-id applies with --save-dataset only");
+        if (saveRoot is not null)
+        {
+            if (saveRoot.Length == 0) throw new CliException($"{cmd}: --save-dataset needs a directory name (the Minari datasets root)");
+            if (File.Exists(saveRoot)) throw new CliException($"{cmd}: --save-dataset '{saveRoot}' is a file; expected a directory", 1);
+            saveId ??= $"{spec.Id.Split('-')[0].ToLowerInvariant()}/fastil-dagger-v0";
+            try
+            {
+                var (ns, name) = FastIL.IO.MinariWriter.ParseId(saveId);
+                if (Directory.Exists(Path.Combine(saveRoot, ns, name))) throw new CliException($"{cmd}: {Path.Combine(saveRoot, ns, name)} exists already; choose another --dataset-id", 1);
+            }
+            catch (ArgumentException e) { throw new CliException($"{cmd}: --dataset-id: {e.Message}"); }
+            recorder = new FastIL.Algorithms.TrajectoryRecorder();
+        }
         // Outputs are checked before the run: a long run must not fail at its last step, nor overwrite an input.
         string? outArg = p.Get("out"), policyOut = p.Get("save-policy"), expertArg = p.Get("expert") is { } x && x != "builtin" ? x : null;
         OutputPaths.CheckWritable(cmd, "--out", outArg);
@@ -66,12 +86,23 @@ internal static class ImitationCommand
         RunResult result;
         try
         {
-            result = ImitationRunner.Run(config, expert, quiet ? null : r => Console.Error.WriteLine(ProgressLine(r, config.Iterations)), demonstrations: minari?.ToDataset());
+            result = ImitationRunner.Run(config, expert, quiet ? null : r => Console.Error.WriteLine(ProgressLine(r, config.Iterations)), demonstrations: minari?.ToDataset(p.Get("labels") == "expert_action"), recorder: recorder);
         }
         catch (ArgumentException e) { throw new CliException($"{cmd}: {e.Message}"); }
         catch (ArithmeticException e) { throw new CliException($"{cmd}: {e.Message}", 1); }
         catch (FastIL.Devices.DeviceUnavailableException e) { throw new CliException($"{cmd}: {e.Message}", 1); }
 
+        if (recorder is not null)
+        {
+            try
+            {
+                string dir = FastIL.IO.MinariWriter.Write(saveRoot!, saveId!, spec, recorder.Episodes,
+                    $"{spec.Id}: DAgger's aggregate, {recorder.Episodes.Count} trajectories (actions taken; the expert's labels in infos/expert_action), seed {config.Seed}", recorder.ExpertLabels);
+                if (!quiet) Console.Error.WriteLine($"saved {recorder.Episodes.Count} trajectories -> {dir}");
+            }
+            catch (ArgumentException e) { throw new CliException($"{cmd}: {e.Message}"); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw new CliException($"{cmd}: cannot write the dataset: {e.Message}", 1); }
+        }
         if (p.Get("out") is { } outPath) AtomicFile.Write(outPath, w => w.Write(ResultJson(result, indented: true)));
         if (p.Get("save-policy") is { } policyPath) AtomicFile.Write(policyPath, w => w.Write(PolicyJson.ToJson(result.Policy)));
         if (p.Has("json")) Console.WriteLine(ResultJson(result, indented: false));

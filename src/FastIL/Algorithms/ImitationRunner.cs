@@ -33,8 +33,9 @@ public static class ImitationRunner
     /// For BC: recorded (observation, action) pairs (e.g. a Minari dataset's) to fit instead of rolling out the expert;
     /// the expert then only serves the evaluation's ε.
     /// </param>
+    /// <param name="recorder">Keeps every collected trajectory as an episode (SIMD path only).</param>
     public static RunResult Run(ImitationConfig config, IExpert? expert = null, Action<IterationResult>? onIteration = null, ImitationWorkspace? workspace = null, EnvSpec? env = null,
-        Dataset? demonstrations = null)
+        Dataset? demonstrations = null, TrajectoryRecorder? recorder = null)
     {
         EnvSpec spec = env ?? EnvRegistry.Get(config.Env);
         if (spec.Id != config.Env) throw new ArgumentException($"the config names env '{config.Env}' but the env given is '{spec.Id}'");
@@ -44,12 +45,14 @@ public static class ImitationRunner
             if (demonstrations.InputDim != spec.ObservationSize || demonstrations.Continuous == spec.IsDiscrete)
                 throw new ArgumentException($"the demonstrations have {demonstrations.InputDim} inputs and {(demonstrations.Continuous ? "continuous" : "discrete")} labels; {spec.Id} does not");
         }
-        if (workspace is not null) return RunCore(config, spec, expert, onIteration, workspace, demonstrations);
+        if (recorder is not null && demonstrations is not null) throw new ArgumentException("a run from recorded demonstrations collects no trajectories to record");
+        if (workspace is not null) return RunCore(config, spec, expert, onIteration, workspace, demonstrations, recorder);
         using var ws = new ImitationWorkspace();
-        return RunCore(config, spec, expert, onIteration, ws, demonstrations);
+        return RunCore(config, spec, expert, onIteration, ws, demonstrations, recorder);
     }
 
-    private static RunResult RunCore(ImitationConfig config, EnvSpec spec, IExpert? expert, Action<IterationResult>? onIteration, ImitationWorkspace ws, Dataset? demonstrations)
+    private static RunResult RunCore(ImitationConfig config, EnvSpec spec, IExpert? expert, Action<IterationResult>? onIteration, ImitationWorkspace ws, Dataset? demonstrations,
+        TrajectoryRecorder? recorder)
     {
         var wall = Stopwatch.StartNew();
         Validate(config, spec);
@@ -71,6 +74,7 @@ public static class ImitationRunner
         Devices.DeviceImitation? gpu = null;
         if (device != Devices.ComputeDevice.Simd)
         {
+            if (recorder is not null) throw new ArgumentException("recording trajectories (--save-dataset) runs on the SIMD path; drop --device");
             gpu = ws.Device(spec, device);   // first: an env without kernels is the clearer error
             if (expert is not Experts.IBuiltinRuleExpert) throw new ArgumentException($"--device {Devices.ComputeDevices.Name(device)} runs the built-in experts only; use --device simd with a teacher policy");
         }
@@ -101,7 +105,7 @@ public static class ImitationRunner
             else
             {
                 rolloutInference.Refresh();
-                steps = Rollout(env!, spec, expert, rolloutInference, data, buffers, config, it, beta);
+                steps = Rollout(env!, spec, expert, rolloutInference, data, buffers, config, it, beta, recorder);
             }
             double rolloutSeconds = sw.Elapsed.TotalSeconds;
             sw.Restart();
@@ -192,10 +196,11 @@ public static class ImitationRunner
     }
 
     private static long Rollout(VectorEnv env, EnvSpec spec, IExpert expert, PolicyInference policy, Dataset data, RolloutBuffers b,
-        ImitationConfig config, int iteration, double beta)
+        ImitationConfig config, int iteration, double beta, TrajectoryRecorder? recorder)
     {
         int m = env.NumEnvs;
         env.Reset(CounterRng.Bits(config.Seed, RolloutStream, (ulong)iteration, 0));
+        recorder?.Begin(env);
         Array.Fill(b.Active, true);
         for (int i = 0; i < m; i++) b.ExpertLane[i] = CounterRng.Uniform(config.Seed, MixStream, (ulong)iteration, (ulong)i) < beta;
         int active = m;
@@ -217,10 +222,14 @@ public static class ImitationRunner
             AppendActive(env, data, b, active, discrete);
             if (discrete) env.Step(b.Act); else env.Step(b.ActF);
             steps += m;
+            if (recorder is not null)
+                for (int i = 0; i < m; i++)
+                    if (b.Active[i]) recorder.Step(env, i, discrete ? b.Act[i] : b.ActF[i], discrete ? b.ExpertA[i] : b.ExpertF[i]);
             ReadOnlySpan<bool> term = env.Terminated, trunc = env.Truncated;
             for (int i = 0; i < m; i++)
                 if (b.Active[i] && (term[i] || trunc[i])) { b.Active[i] = false; active--; }
         }
+        recorder?.End();
         return steps;
     }
 

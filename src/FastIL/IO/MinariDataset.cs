@@ -17,6 +17,8 @@ public sealed record MinariEpisode(int Id, float[,] Observations, long[]? Discre
 {
     /// <summary>Number of steps T.</summary>
     public int Steps => Rewards.Length;
+    /// <summary>The expert's label of every step, where the dataset keeps one (<c>infos/expert_action</c>, DAgger's datasets).</summary>
+    public float[]? ExpertLabels { get; init; }
 }
 
 /// <summary>
@@ -133,7 +135,18 @@ public sealed class MinariDataset
             for (int j = 0; j < o.GetLength(1); j++)
                 if (!float.IsFinite(o[r, j])) throw new FormatException($"{at}/observations[{r}, {j}] is not a finite number");
         int id = g.AttributeExists("id") ? (int)g.Attribute("id").Read<long>() : i;
-        return new MinariEpisode(id, o, discrete, continuous, rewards, term, trunc);
+        float[]? labels = null;
+        if (g.LinkExists("infos") && g.Group("infos").LinkExists("expert_action"))
+        {
+            var ld = g.Group("infos").Dataset("expert_action");
+            var dims = ld.Space.Dimensions;
+            if (dims.Length is < 1 or > 2 || (int)dims[0] != steps) throw new FormatException($"{at}/infos/expert_action has shape ({string.Join(", ", dims)}); expected ({steps},)");
+            labels = env.IsDiscrete ? ld.Read<long[]>().Select(x => (float)x).ToArray() : ld.Read<float[]>();
+            if (env.IsDiscrete)
+                for (int t = 0; t < steps; t++)
+                    if (labels[t] < 0 || labels[t] >= env.ActionCount) throw new FormatException($"{at}/infos/expert_action[{t}] is {labels[t]}; {env.Id} takes 0 to {env.ActionCount - 1}");
+        }
+        return new MinariEpisode(id, o, discrete, continuous, rewards, term, trunc) { ExpertLabels = labels };
     }
 
     private static IH5Dataset Data(IH5Group g, string name, string at)
@@ -157,17 +170,25 @@ public sealed class MinariDataset
     /// The (observation, action) pairs as a data set for behavioural cloning: row t of each episode is its t-th
     /// observation and the action recorded after it.
     /// </summary>
-    public Dataset ToDataset()
+    /// <param name="expertLabels">
+    /// Label each state with the expert's action kept in <c>infos/expert_action</c> (DAgger's datasets) instead of the
+    /// action taken; an error for episodes without it.
+    /// </param>
+    public Dataset ToDataset(bool expertLabels = false)
     {
         int d = Env.ObservationSize;
         var data = new Dataset(d, !Env.IsDiscrete, (int)Math.Min(int.MaxValue, TotalSteps));
         var row = new float[d];
         foreach (var e in Episodes)
+        {
+            if (expertLabels && e.ExpertLabels is null) throw new FormatException($"{Path}: episode {e.Id} has no infos/expert_action (only DAgger's datasets keep the expert's labels)");
             for (int t = 0; t < e.Steps; t++)
             {
                 for (int j = 0; j < d; j++) row[j] = e.Observations[t, j];
-                data.AppendRow(row, Env.IsDiscrete ? e.DiscreteActions![t] : e.ContinuousActions![t], 1f);
+                double label = expertLabels ? e.ExpertLabels![t] : Env.IsDiscrete ? e.DiscreteActions![t] : e.ContinuousActions![t];
+                data.AppendRow(row, label, 1f);
             }
+        }
         return data;
     }
 

@@ -164,3 +164,51 @@ public class MinariDemosTests
         Assert.DoesNotContain("   at ", err);
     }
 }
+
+/// <summary><c>dagger --save-dataset</c>: DAgger's aggregate as a Minari dataset, taken actions and expert labels.</summary>
+[Collection("cli")]
+public class DaggerDatasetTests
+{
+    [Fact]
+    public void SavedAggregate_HoldsTrueTransitions_AndTheExpertsLabels()
+    {
+        string root = Path.Combine(CliRunner.TempDir(), "datasets");
+        var (code, stdout, err) = CliRunner.Run("dagger", "--eval-episodes", "100", "--save-dataset", root, "--dataset-id", "t/agg-v0", "--json");
+        Assert.True(code == 0, err);
+        using var doc = JsonDocument.Parse(stdout);
+        var d = MinariDataset.Load(Path.Combine(root, "t", "agg-v0"));
+        Assert.Equal(25, d.Episodes.Count);   // CartPole defaults: 5 iterations × 5 trajectories
+        Assert.Equal(doc.RootElement.GetProperty("iterations")[4].GetProperty("dataset_size").GetInt32(), (int)d.TotalSteps);
+        using var env = FastIL.Envs.EnvRegistry.Create("CartPole-v1", 1, new FastIL.Envs.EnvOptions { AutoReset = FastIL.Envs.AutoResetMode.Disabled });
+        int differing = 0;
+        foreach (var e in d.Episodes)
+        {
+            Assert.NotNull(e.ExpertLabels);
+            for (int t = 0; t < e.Steps; t++)
+            {
+                env.SetState(0, [e.Observations[t, 0], e.Observations[t, 1], e.Observations[t, 2], e.Observations[t, 3]]);
+                env.StepDynamics([e.DiscreteActions![t]]);
+                for (int j = 0; j < 4; j++) Assert.Equal(e.Observations[t + 1, j], env.Observation(j)[0]);
+                if (e.ExpertLabels![t] != e.DiscreteActions[t]) differing++;
+            }
+        }
+        Assert.True(differing > 0, "DAgger's later iterations act with the policy: some taken actions differ from the labels");
+        (code, stdout, err) = CliRunner.Run("bc", "--dataset", Path.Combine(root, "t", "agg-v0"), "--labels", "expert_action", "--eval-episodes", "200", "--json");
+        Assert.True(code == 0, err);
+        using var bc = JsonDocument.Parse(stdout);
+        Assert.Equal(500.0, bc.RootElement.GetProperty("final").GetProperty("eval_return_mean").GetDouble());
+    }
+
+    [Theory]
+    [InlineData(new[] { "dagger", "--save-dataset", "/tmp/fastil-never", "--device", "ilgpu-cpu" }, 2, "runs on the SIMD path")]
+    [InlineData(new[] { "dagger", "--dataset-id", "a/b-v0" }, 2, "--dataset-id applies with --save-dataset only")]
+    [InlineData(new[] { "dagger", "--save-dataset", "/tmp/fastil-never", "--dataset-id", "bad" }, 2, "expected NAMESPACE/NAME-vN")]
+    [InlineData(new[] { "bc", "--labels", "expert_action" }, 2, "--labels applies with --dataset only")]
+    public void DatasetOptions_Misused_AreClearErrors(string[] args, int exit, string expected)
+    {
+        var (code, _, err) = CliRunner.Run([.. args, "--quiet"]);
+        Assert.Equal(exit, code);
+        Assert.Contains(expected, err);
+        Assert.False(Directory.Exists("/tmp/fastil-never/cartpole/fastil-dagger-v0"));
+    }
+}
