@@ -20,7 +20,7 @@ internal static class EnvReplayCommand
         EnvSpec spec = CommonOptions.Env(p, cmd);
         string input = p.Require("input"), output = p.Require("output");
         OutputPaths.CheckWritable(cmd, "--output", output);
-        OutputPaths.Distinct(cmd, ("--output", output), ("--input", input));
+        OutputPaths.Distinct(cmd, [("--output", output)], ("--input", input));
         Precision precision = CommonOptions.Precision(p);
         SimdPath path = CommonOptions.Path(p.GetChoice("path", "auto", "auto", "scalar", "vector256", "vector512"));
         if (precision == Precision.Float64 && path is SimdPath.Vector256 or SimdPath.Vector512)

@@ -18,7 +18,7 @@ internal static class FitCommand
         p.NoPositionals();
         string dataPath = p.Require("data"), label = p.Require("label"), output = p.Require("output");
         OutputPaths.CheckWritable(cmd, "--output", output);
-        OutputPaths.Distinct(cmd, ("--output", output), ("--data", dataPath));
+        OutputPaths.Distinct(cmd, [("--output", output)], ("--data", dataPath));
         string policyArg = p.GetChoice("policy", "auto", "auto", "logistic", "softmax", "linear");
         if (p.Has("l2") && p.Has("C")) throw new CliException($"{cmd}: give --l2 or --C, not both");
         double entWeight = p.GetDouble("ent-weight", 0, 0, 1e6);

@@ -73,7 +73,7 @@ internal static class ImitationCommand
         string? outArg = p.Get("out"), policyOut = p.Get("save-policy"), expertArg = p.Get("expert") is { } x && x != "builtin" ? x : null;
         OutputPaths.CheckWritable(cmd, "--out", outArg);
         OutputPaths.CheckWritable(cmd, "--save-policy", policyOut);
-        OutputPaths.Distinct(cmd, ("--out", outArg), ("--save-policy", policyOut), ("--expert", expertArg));
+        OutputPaths.Distinct(cmd, [("--out", outArg), ("--save-policy", policyOut)], ("--expert", expertArg));
         IExpert? expert = null;
         if (p.Get("expert") is { } ex && ex != "builtin")
         {

@@ -17,7 +17,7 @@ internal static class PredictCommand
         string policyPath = p.Require("policy"), dataPath = p.Require("data");
         string? outputPath = p.Get("output");
         OutputPaths.CheckWritable(cmd, "--output", outputPath);
-        OutputPaths.Distinct(cmd, ("--output", outputPath), ("--data", dataPath), ("--policy", policyPath));
+        OutputPaths.Distinct(cmd, [("--output", outputPath)], ("--data", dataPath), ("--policy", policyPath));
         LinearPolicy policy = CommonOptions.LoadPolicy(policyPath);
         CsvTable t = CsvTable.Read(dataPath);
         int n = t.Rows.Count;

@@ -49,6 +49,8 @@ internal static class TheoryCommand
         if (outPath is not null && plotPath is not null && OutputPaths.Same(outPath, plotPath))
             throw new CliException($"{cmd}: --out and --plot name the same file '{outPath}'");
 
+        try { config.Validate(); }   // before the header: a bad option is the only line printed
+        catch (ArgumentException ex) { throw new CliException($"{cmd}: {ex.Message}"); }
         bool quiet = p.Has("quiet") || p.Has("json");
         if (!quiet)
             Console.Error.WriteLine($"theory {DriftRing.Id}: {config.Env.Positions} positions, period {config.Env.Period}, {config.Env.Hazards} hazards, slip {config.Env.Slip}; " +

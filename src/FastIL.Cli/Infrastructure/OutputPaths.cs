@@ -21,15 +21,18 @@ public static class OutputPaths
     public static bool Same(string a, string b) => SameFile(a, b);
 
     /// <summary>
-    /// Refuses an output that names one of the command's inputs (or another output): writing it would destroy data
-    /// the command is reading, or keep only one of two results. Paths are compared after resolving links.
+    /// Refuses an output that names one of the command's inputs or another output: writing it would destroy data the
+    /// command is reading, or keep only one of two results. Inputs may name the same file. Links are resolved.
     /// </summary>
-    public static void Distinct(string command, params (string Option, string? Path)[] files)
+    public static void Distinct(string command, (string Option, string? Path)[] outputs, params (string Option, string? Path)[] inputs)
     {
-        for (int i = 0; i < files.Length; i++)
-            for (int j = i + 1; j < files.Length; j++)
-                if (files[i].Path is { } a && files[j].Path is { } b && Same(a, b))
-                    throw new CliException($"{command}: {files[i].Option} and {files[j].Option} name the same file '{a}'; the output would overwrite it");
+        for (int i = 0; i < outputs.Length; i++)
+        {
+            if (outputs[i].Path is not { } a) continue;
+            foreach (var other in outputs.Skip(i + 1).Concat(inputs))
+                if (other.Path is { } b && Same(a, b))
+                    throw new CliException($"{command}: {outputs[i].Option} and {other.Option} name the same file '{a}'; the output would overwrite it");
+        }
     }
 
     private static string Resolve(string path)

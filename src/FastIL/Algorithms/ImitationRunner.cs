@@ -167,8 +167,11 @@ public static class ImitationRunner
         int horizon = c.Horizon ?? spec.MaxEpisodeSteps;
         long rows = MemoryBudget.Saturating(MemoryBudget.Saturating(c.Algorithm == Algorithm.BC ? 1 : c.Iterations, c.Rollouts), horizon);
         int features;
-        try { features = FeatureMap.Parse(c.Features, spec.ObservationSize, 0).OutputDim; }
+        FeatureMap map;
+        try { map = FeatureMap.Parse(c.Features, spec.ObservationSize, 0); }
         catch (FormatException e) { throw new ArgumentException(e.Message); }
+        features = map.OutputDim;
+        if (c.Standardize && map.Kind == FeatureKind.Coarse) throw new ArgumentException("coarse features read the raw observation (its cell is ⌊s₀⌋ mod M): turn standardization off");
         long bytes = MemoryBudget.Saturating(rows, spec.ObservationSize * 4L + 8);
         long design = MemoryBudget.DesignBytes(rows, spec.ObservationSize, features);
         MemoryBudget.Check(bytes > long.MaxValue - design ? long.MaxValue : bytes + design,
