@@ -48,12 +48,19 @@ internal static class SweepCommand
         var bar = new ProgressBar(quiet);
         var sw = Stopwatch.StartNew();
         IReadOnlyList<SweepRecord> records;
-        try { records = SweepRunner.Run(spec, outDir, new SweepOptions { Threads = threads, ShardIndex = k, ShardCount = n, Progress = bar.Report }); }
+        bool plots = !p.Has("no-plots");
+        try
+        {
+            records = SweepRunner.Run(spec, outDir, new SweepOptions
+            {
+                Threads = threads, ShardIndex = k, ShardCount = n, Progress = bar.Report,
+                WriteExtra = plots ? r => SweepPlots.Write(spec, outDir, r) : null,   // under the directory's lock
+            });
+        }
         catch (InvalidOperationException e) { bar.Finish(); throw new CliException($"{cmd}: {e.Message}", 1); }
         catch (FormatException e) { bar.Finish(); throw new CliException($"{cmd}: {e.Message}", 1); }
         bar.Finish();
         double seconds = sw.Elapsed.TotalSeconds;
-        if (!p.Has("no-plots")) SweepPlots.Write(spec, outDir, records);
         if (!quiet) PrintSummary(spec, outDir, records, seconds);
         return 0;
     }
@@ -65,10 +72,9 @@ internal static class SweepCommand
         if (p.Positionals.Count == 0) throw new CliException($"{cmd}: expected shard directories; usage: {MergeUsage}");
         string outDir = OutDir(p, cmd);
         IReadOnlyList<SweepRecord> records;
-        try { records = SweepRunner.Merge(p.Positionals.ToArray(), outDir); }
+        bool plots = !p.Has("no-plots");
+        try { records = SweepRunner.Merge(p.Positionals.ToArray(), outDir, plots ? (spec, r) => SweepPlots.Write(spec, outDir, r) : null); }
         catch (Exception e) when (e is InvalidOperationException or FormatException or ArgumentException) { throw new CliException($"{cmd}: {e.Message}", 1); }
-        var spec = SweepRunner.ReadSpec(Path.Combine(outDir, SweepRunner.ManifestFile));
-        if (!p.Has("no-plots")) SweepPlots.Write(spec, outDir, records);
         Console.Error.WriteLine($"merged {p.Positionals.Count} shard(s), {records.Count} runs -> {outDir}");
         return 0;
     }

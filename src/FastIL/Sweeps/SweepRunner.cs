@@ -19,6 +19,8 @@ public sealed record SweepOptions
     public int ShardCount { get; init; } = 1;
     /// <summary>Called after each finished run (from worker threads, serialized).</summary>
     public Action<SweepProgress>? Progress { get; init; }
+    /// <summary>Writes more outputs (the CLI's plots) while the directory is still locked, after the tables.</summary>
+    public Action<IReadOnlyList<SweepRecord>>? WriteExtra { get; init; }
 }
 
 /// <summary>
@@ -94,6 +96,7 @@ public static class SweepRunner
         }
         results.Sort((a, b) => a.Run.CompareTo(b.Run));
         SweepOutputs.Write(spec, dir, results);
+        options.WriteExtra?.Invoke(results);
         return results;
     }
 
@@ -170,7 +173,7 @@ public static class SweepRunner
     /// Combines complete shard directories into what a single-machine sweep writes. Refuses shards of different
     /// specs or shard counts, overlapping shards, missing shards and incomplete shards, naming them.
     /// </summary>
-    public static IReadOnlyList<SweepRecord> Merge(IReadOnlyList<string> shardDirs, string outDir)
+    public static IReadOnlyList<SweepRecord> Merge(IReadOnlyList<string> shardDirs, string outDir, Action<SweepSpec, IReadOnlyList<SweepRecord>>? writeExtra = null)
     {
         if (shardDirs.Count == 0) throw new ArgumentException("merge needs at least one shard directory");
         SweepSpec? spec = null;
@@ -211,6 +214,7 @@ public static class SweepRunner
         WriteManifest(outManifest, spec!, 1, 1);
         SweepOutputs.Atomic(Path.Combine(outDir, SweepJournal.FileName), string.Concat(records.Select(r => r.ToJsonLine() + "\n")));
         SweepOutputs.Write(spec!, outDir, records);
+        writeExtra?.Invoke(spec!, records);   // still under the output directory's lock
         return records;
     }
 }
