@@ -164,13 +164,17 @@ public sealed class FeatureMap
                     for (int j = 0; j < InputDim; j++)
                         System.Numerics.Tensors.TensorPrimitives.MultiplyAdd<T>(z[j].AsSpan(start, n), T.CreateTruncating(Omega[k * InputDim + j]), dst, dst);
                     // Float inference uses FastSinCos (identical bits on every SIMD width and in the ILGPU kernels);
-                    // training keeps the double-precision BCL cosine.
+                    // training FastCos64 (the BCL's vectorized cos gave different bits from run to run in one process).
                     if (typeof(T) == typeof(float))
                     {
                         Span<float> f = System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(dst);
                         Kernels.MathKernels.FastSinCos.Cos(f, f);
                     }
-                    else AlignedCos.Apply(System.Runtime.InteropServices.MemoryMarshal.Cast<T, double>(dst));
+                    else
+                    {
+                        Span<double> d = System.Runtime.InteropServices.MemoryMarshal.Cast<T, double>(dst);
+                        Kernels.MathKernels.FastCos64.Cos(d, d);
+                    }
                     System.Numerics.Tensors.TensorPrimitives.Multiply<T>(dst, scale, dst);
                 }
                 break;
