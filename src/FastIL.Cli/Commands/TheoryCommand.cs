@@ -46,8 +46,7 @@ internal static class TheoryCommand
         string? outPath = p.Get("out"), plotPath = p.Get("plot");
         OutputPaths.CheckWritable(cmd, "--out", outPath);
         OutputPaths.CheckWritable(cmd, "--plot", plotPath);
-        if (outPath is not null && plotPath is not null && OutputPaths.Same(outPath, plotPath))
-            throw new CliException($"{cmd}: --out and --plot name the same file '{outPath}'");
+        OutputPaths.Distinct(cmd, [("--out", outPath), ("--plot", plotPath)]);
 
         try { config.Validate(); }   // before the header: a bad option is the only line printed
         catch (ArgumentException ex) { throw new CliException($"{cmd}: {ex.Message}"); }

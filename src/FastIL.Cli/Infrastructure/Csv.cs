@@ -87,23 +87,8 @@ public sealed class CsvTable
 /// <summary>Writes text files atomically: to a temporary file beside the target, then renamed over it.</summary>
 public static class AtomicFile
 {
-    /// <summary>
-    /// One CSV line (RFC 4180): a field holding a comma, a quote or a line break is quoted, quotes doubled, so a
-    /// value read quoted comes back quoted and every later column stays in place.
-    /// </summary>
-    public static string CsvLine(IEnumerable<string> fields)
-    {
-        var sb = new StringBuilder();
-        bool first = true;
-        foreach (string f in fields)
-        {
-            if (!first) sb.Append(',');
-            first = false;
-            if (f.AsSpan().IndexOfAny(",\"\r\n") >= 0) sb.Append('"').Append(f.Replace("\"", "\"\"")).Append('"');
-            else sb.Append(f);
-        }
-        return sb.ToString();
-    }
+    /// <summary>One CSV line (RFC 4180): quoted fields stay quoted, so every later column stays in place.</summary>
+    public static string CsvLine(IEnumerable<string> fields) => FastIL.IO.CsvText.Line(fields);
 
     /// <summary>Runs <paramref name="write"/> on a temp file and renames it to <paramref name="path"/> only if it succeeds.</summary>
     public static void Write(string path, Action<TextWriter> write)

@@ -17,8 +17,6 @@ public static class OutputPaths
         if (dir is not null && !Directory.Exists(dir)) throw new CliException($"{command}: {option} '{path}': directory {dir} does not exist", 1);
     }
 
-    /// <summary>Whether two paths name the same file (relative parts and symbolic links resolved).</summary>
-    public static bool Same(string a, string b) => SameFile(a, b);
 
     /// <summary>
     /// Refuses an output that names one of the command's inputs or another output: writing it would destroy data the
@@ -43,5 +41,5 @@ public static class OutputPaths
     }
 
     /// <summary>Whether two paths name the same file (relative parts and symbolic links resolved).</summary>
-    public static bool SameFile(string a, string b) => string.Equals(Resolve(a), Resolve(b), StringComparison.Ordinal);
+    public static bool Same(string a, string b) => string.Equals(Resolve(a), Resolve(b), StringComparison.Ordinal);
 }

@@ -98,7 +98,7 @@ public static class SweepOutputs
     }
 
     private static string F(double v) => v.ToString("R", CultureInfo.InvariantCulture);
-    private static string Csv(string s) => s.Contains(',') || s.Contains('"') ? "\"" + s.Replace("\"", "\"\"") + "\"" : s;
+    private static string Csv(string s) => IO.CsvText.Field(s);
 
     /// <summary>Writes text to a temporary file beside <paramref name="path"/> and renames it over the target.</summary>
     public static void Atomic(string path, string text)
