@@ -6,10 +6,32 @@ namespace FastIL.Cli.Commands;
 /// <summary>Parsing of options shared by several commands.</summary>
 internal static class CommonOptions
 {
-    public static EnvSpec Env(OptionParser p, string command)
+    /// <summary><c>--env ID</c>, required (commands with a default env declare their own).</summary>
+    public static CliOption EnvRequired => new("env", "ID", "Environment id (required): " + EnvRegistry.IdList, "(none)") { Suggestions = [.. EnvRegistry.All.Select(s => s.Id)] };
+
+    /// <summary><c>--seed S</c>.</summary>
+    public static CliOption Seed(string what) => new("seed", "S", what, "0");
+
+    /// <summary><c>--threads T</c>.</summary>
+    public static CliOption Threads(string @default = "1") => new("threads", "T", "Worker threads (results are identical for any count)", @default);
+
+    /// <summary><c>--device</c>: where rollouts run.</summary>
+    public static CliOption Device => CliOption.OneOf("device", "Where rollouts run: SIMD kernels on the CPU, ILGPU's CPU accelerator, a CUDA GPU, or CUDA when present", "simd", FastIL.Devices.ComputeDevices.Names);
+
+    /// <summary><c>--json</c>: machine-readable output.</summary>
+    public static CliOption Json => CliOption.Flag("json", "Print one JSON document on stdout instead of the table (no progress output)");
+
+    /// <summary><c>--quiet</c>: no progress output.</summary>
+    public static CliOption Quiet => CliOption.Flag("quiet", "No progress output on stderr");
+
+    /// <summary><c>--precision</c>: the env's floating-point type.</summary>
+    public static CliOption PrecisionOption => CliOption.OneOf("precision", "Floating-point type of the env state", "float32", "float32", "float64");
+
+    /// <summary>The env named by <c>--env</c>.</summary>
+    public static EnvSpec Env(OptionValues p)
     {
         string id = p.Require("env");
-        return EnvRegistry.Find(id) ?? throw new CliException($"{command}: unknown env '{id}'; expected one of: {EnvRegistry.IdList}");
+        return EnvRegistry.Find(id) ?? throw new CliException($"{p.Command}: unknown env '{id}'; expected one of: {EnvRegistry.IdList}");
     }
 
     /// <summary>Loads a policy file; a bad file is a data error (exit 1) naming the file and field.</summary>
@@ -30,8 +52,8 @@ internal static class CommonOptions
         return policy;
     }
 
-    public static Precision Precision(OptionParser p)
-        => p.GetChoice("precision", "float32", "float32", "float64") == "float64" ? Envs.Precision.Float64 : Envs.Precision.Float32;
+    public static Precision Precision(OptionValues p)
+        => p.Choice("precision") == "float64" ? Envs.Precision.Float64 : Envs.Precision.Float32;
 
     public static SimdPath Path(string s) => s switch
     {

@@ -8,17 +8,26 @@ namespace FastIL.Cli.Commands;
 /// <summary><c>fastil demos</c>: an expert's episodes written as a Minari dataset.</summary>
 internal static class DemosCommand
 {
-    public const string Usage = "fastil demos --env ID --episodes M [--seed S] [--horizon H] [--expert builtin|teacher.json] [--dataset-id NS/NAME-vN] --out ROOT";
+    public static CliCommand Definition => new("demos",
+        "Rolls out an expert and writes its episodes as a Minari dataset (ROOT/NS/NAME-vN/data: metadata.json, main_data.hdf5).",
+        [
+            CommonOptions.EnvRequired,
+            new("episodes", "M", "Episodes to record", "10"),
+            CommonOptions.Seed("Seed of the episodes' initial states (episode i: FastIL's reset seed S, lane i)"),
+            new("horizon", "H", "Steps per episode at most", "(the env's time limit)"),
+            new("expert", "builtin|FILE", "The built-in expert, or a teacher policy JSON", "builtin"),
+            new("dataset-id", "NS/NAME-vN", "Minari dataset id", "(<env>/fastil-expert-v0)"),
+            new("out", "ROOT", "Minari datasets root (required; MINARI_DATASETS_PATH); an existing dataset is never overwritten", "(none)"),
+            CommonOptions.Quiet,
+        ], Run);
 
-    public static int Run(string[] args)
+    private static int Run(OptionValues p)
     {
-        const string cmd = "demos";
-        var p = new OptionParser(cmd, args, ["env", "episodes", "seed", "horizon", "expert", "dataset-id", "out"], ["quiet"]);
-        p.NoPositionals();
-        EnvSpec spec = CommonOptions.Env(p, cmd);
-        int episodes = p.GetInt("episodes", 10, 1, 100_000);
-        ulong seed = p.GetULong("seed", 0);
-        int? horizon = p.Get("horizon") is null ? null : p.GetInt("horizon", 0, 1, 1_000_000);
+        string cmd = p.Command;
+        EnvSpec spec = CommonOptions.Env(p);
+        int episodes = p.Int("episodes", 1, 100_000);
+        ulong seed = p.ULong("seed");
+        int? horizon = p.Get("horizon") is null ? null : p.Int("horizon", 1, 1_000_000);
         string root = p.Require("out");
         if (root.Length == 0) throw new CliException($"{cmd}: --out needs a directory name (the Minari datasets root); got an empty string");
         if (File.Exists(root)) throw new CliException($"{cmd}: --out '{root}' is a file; expected a directory", 1);

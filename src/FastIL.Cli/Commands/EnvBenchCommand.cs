@@ -14,23 +14,32 @@ namespace FastIL.Cli.Commands;
 /// </summary>
 internal static class EnvBenchCommand
 {
-    public const string Usage = "fastil env bench --env ID [--envs N] [--seconds S] [--threads T] [--path all|auto|scalar|vector256|vector512] [--precision float32|float64] [--device simd|ilgpu-cpu|cuda|auto] [--json]";
+    public static CliCommand Definition => new("env bench",
+        "Quick wall-clock throughput check: env-steps/s per kernel path, auto-reset and time limit on (bench/ has the BenchmarkDotNet figures).",
+        [
+            CommonOptions.EnvRequired,
+            new("envs", "N", "Lanes (environments stepped together)", "16384"),
+            new("seconds", "S", "Seconds to run each path", "1"),
+            CommonOptions.Threads(),
+            CliOption.OneOf("path", "Kernel path(s) to time; all = every path this CPU has", "all", "all", "auto", "scalar", "vector256", "vector512"),
+            CommonOptions.PrecisionOption,
+            CommonOptions.Device,
+            CommonOptions.Json,
+        ], Run);
 
     private const int ActionSets = 16;
 
-    public static int Run(string[] args)
+    private static int Run(OptionValues p)
     {
-        const string cmd = "env bench";
-        var p = new OptionParser(cmd, args, ["env", "envs", "seconds", "threads", "path", "precision", "device"], ["json"]);
-        p.NoPositionals();
-        EnvSpec spec = CommonOptions.Env(p, cmd);
-        int n = p.GetInt("envs", 16384, 1, 1 << 26);
-        double seconds = p.GetDouble("seconds", 1.0, 0.01, 3600);
-        int threads = p.GetInt("threads", 1, 1, 1024);
+        string cmd = p.Command;
+        EnvSpec spec = CommonOptions.Env(p);
+        int n = p.Int("envs", 1, 1 << 26);
+        double seconds = p.Double("seconds", 0.01, 3600);
+        int threads = p.Int("threads", 1, 1024);
         Precision precision = CommonOptions.Precision(p);
-        string pathArg = p.GetChoice("path", "all", "all", "auto", "scalar", "vector256", "vector512");
+        string pathArg = p.Choice("path");
         bool json = p.Has("json");
-        var device = ComputeDevices.Resolve(ComputeDevices.Parse(p.GetChoice("device", "simd", ComputeDevices.Names))!.Value);
+        var device = ComputeDevices.Resolve(ComputeDevices.Parse(p.Choice("device"))!.Value);
         if (device != ComputeDevice.Simd) return BenchDevice(spec, n, seconds, device, json);
 
         var paths = new List<SimdPath>();

@@ -10,19 +10,25 @@ namespace FastIL.Cli.Commands;
 /// </summary>
 internal static class EnvReplayCommand
 {
-    public const string Usage = "fastil env replay --env ID --input F.csv --output G.csv [--precision float32|float64] [--path auto|scalar|vector256|vector512]";
+    public static CliCommand Definition => new("env replay",
+        "Steps each CSV row's state once with the row's action and writes the rows back with FastIL's next_state_*, next_obs_*, reward and terminated (diff FastIL against Gymnasium data).",
+        [
+            CommonOptions.EnvRequired,
+            new("input", "F.csv", "Rows to replay (required): state_*, action columns (../shared/refdata's layout)", "(none)"),
+            new("output", "G.csv", "Where to write the replayed rows (required; written to a temp file, then renamed)", "(none)"),
+            CommonOptions.PrecisionOption,
+            CliOption.OneOf("path", "Kernel path", "auto", "auto", "scalar", "vector256", "vector512"),
+        ], Run);
 
-    public static int Run(string[] args)
+    private static int Run(OptionValues p)
     {
-        const string cmd = "env replay";
-        var p = new OptionParser(cmd, args, ["env", "input", "output", "precision", "path"], []);
-        p.NoPositionals();
-        EnvSpec spec = CommonOptions.Env(p, cmd);
+        string cmd = p.Command;
+        EnvSpec spec = CommonOptions.Env(p);
         string input = p.Require("input"), output = p.Require("output");
         OutputPaths.CheckWritable(cmd, "--output", output);
         OutputPaths.Distinct(cmd, [("--output", output)], ("--input", input));
         Precision precision = CommonOptions.Precision(p);
-        SimdPath path = CommonOptions.Path(p.GetChoice("path", "auto", "auto", "scalar", "vector256", "vector512"));
+        SimdPath path = CommonOptions.Path(p.Choice("path"));
         if (precision == Precision.Float64 && path is SimdPath.Vector256 or SimdPath.Vector512)
             throw new CliException($"{cmd}: --path {CommonOptions.Name(path)} is float32-only; float64 runs the scalar path");
         if (!spec.HasSimdPaths && (precision == Precision.Float64 || path is SimdPath.Vector256 or SimdPath.Vector512))

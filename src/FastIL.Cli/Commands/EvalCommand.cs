@@ -11,24 +11,32 @@ namespace FastIL.Cli.Commands;
 /// <summary><c>fastil eval</c>: E episodes of a saved policy, with ε against the built-in expert.</summary>
 internal static class EvalCommand
 {
-    public const string Usage = "fastil eval --env ID --policy p.json [--episodes E] [--seed S] [--threads T] [--device simd|ilgpu-cpu|cuda|auto] [--json]";
+    public static CliCommand Definition => new("eval",
+        "Runs E episodes of a saved policy and reports returns and ε, its disagreement with the built-in expert on its own states.",
+        [
+            CommonOptions.EnvRequired,
+            new("policy", "p.json", "Policy file (required), e.g. from dagger --save-policy or fit", "(none)"),
+            new("episodes", "E", "Episodes to run", "1000"),
+            CommonOptions.Seed("Seed of the episodes' initial states"),
+            CommonOptions.Threads(),
+            CommonOptions.Device,
+            CommonOptions.Json,
+        ], Run);
 
-    public static int Run(string[] args)
+    private static int Run(OptionValues p)
     {
-        const string cmd = "eval";
-        var p = new OptionParser(cmd, args, ["env", "policy", "episodes", "seed", "threads", "device"], ["json"]);
-        p.NoPositionals();
-        EnvSpec spec = CommonOptions.Env(p, cmd);
+        string cmd = p.Command;
+        EnvSpec spec = CommonOptions.Env(p);
         string path = p.Require("policy");
         LinearPolicy policy = CommonOptions.LoadPolicyFor(path, spec, "policy");
-        var device = ComputeDevices.Resolve(ComputeDevices.Parse(p.GetChoice("device", "simd", ComputeDevices.Names))!.Value);
-        int episodes = p.GetInt("episodes", 1000, 1, device == ComputeDevice.Simd ? 10_000_000 : 1 << 25);
-        ulong seed = p.GetULong("seed", 0);
+        var device = ComputeDevices.Resolve(ComputeDevices.Parse(p.Choice("device"))!.Value);
+        int episodes = p.Int("episodes", 1, device == ComputeDevice.Simd ? 10_000_000 : 1 << 25);
+        ulong seed = p.ULong("seed");
         EvaluationResult r;
         double seconds, kernelSeconds = double.NaN, transferSeconds = double.NaN;
         if (device == ComputeDevice.Simd)
         {
-            using var evaluator = new Evaluator(spec, episodes, p.GetInt("threads", 1, 1, 1024));
+            using var evaluator = new Evaluator(spec, episodes, p.Int("threads", 1, 1024));
             var expert = BuiltinExperts.For(spec, episodes);
             var sw = System.Diagnostics.Stopwatch.StartNew();
             r = evaluator.Evaluate(new PolicyInference(policy, episodes), expert, seed);

@@ -9,21 +9,39 @@ namespace FastIL.Cli.Commands;
 /// <summary><c>fastil fit</c>: behavioural cloning from a CSV of logged (state, action) rows.</summary>
 internal static class FitCommand
 {
-    public const string Usage = "fastil fit --data F.csv --label COLUMN [--features-columns a,b,...] [--weight-column W] [--policy auto|logistic|softmax|linear] [--l2 λ | --C C] [--ent-weight E] [--features identity|poly2|rff:D[:BW]|coarse:M] [--seed S] [--standardize] [--solver auto|lbfgs|newton|cholesky|adam] [--epochs E] [--learning-rate R] [--threads T] --output policy.json [--json]";
+    public static CliCommand Definition => new("fit",
+        "Fits a policy to a CSV by empirical loss minimization (logistic / softmax log-likelihood, or squared error) and saves it as policy JSON.",
+        [
+            new("data", "F.csv", "Training rows with a header line (required)", "(none)"),
+            new("label", "COLUMN", "The label column (required): an action index, or a number for a linear policy", "(none)"),
+            new("features-columns", "a,b,...", "Input columns", "(every column but the label and weight)"),
+            new("weight-column", "W", "Per-row weights", "(none: weight 1)"),
+            CliOption.OneOf("policy", "Policy kind; auto = logistic for 2 actions, softmax for more (linear: regression on a numeric label)", "auto", "auto", "logistic", "softmax", "linear"),
+            new("l2", "λ", "L2 penalty λ on the weights (not the bias)", "0"),
+            new("C", "C", "scikit-learn's inverse penalty instead of --l2: λ = 1/(C·N)", "(none)"),
+            new("ent-weight", "E", "Entropy bonus weight (softmax/logistic)", "0"),
+            new("features", "MAP", "Feature map: identity, poly2, rff:D[:BW] (random Fourier features), coarse:M", "identity"),
+            CommonOptions.Seed("Seed of the random Fourier features"),
+            CliOption.Flag("standardize", "Standardize inputs (mean 0, std 1, stored in the policy)"),
+            CliOption.OneOf("solver", "Solver; auto = damped Newton up to 32 parameters, L-BFGS above, Cholesky for linear", "auto", "auto", "lbfgs", "newton", "cholesky", "adam"),
+            new("epochs", "E", "Adam epochs", "50"),
+            new("learning-rate", "R", "Adam learning rate", "0.01"),
+            CommonOptions.Threads(),
+            new("output", "policy.json", "Where to write the policy (required)", "(none)"),
+            CliOption.Flag("json", "Print the fit's summary as JSON"),
+        ], Run);
 
-    public static int Run(string[] args)
+    private static int Run(OptionValues p)
     {
-        const string cmd = "fit";
-        var p = new OptionParser(cmd, args, ["data", "label", "features-columns", "weight-column", "policy", "l2", "C", "ent-weight", "features", "seed", "threads", "output", "solver", "epochs", "learning-rate"], ["standardize", "json"]);
-        p.NoPositionals();
+        string cmd = p.Command;
         string dataPath = p.Require("data"), label = p.Require("label"), output = p.Require("output");
         OutputPaths.CheckWritable(cmd, "--output", output);
         OutputPaths.Distinct(cmd, [("--output", output)], ("--data", dataPath));
-        string policyArg = p.GetChoice("policy", "auto", "auto", "logistic", "softmax", "linear");
+        string policyArg = p.Choice("policy");
         if (p.Has("l2") && p.Has("C")) throw new CliException($"{cmd}: give --l2 or --C, not both");
-        double entWeight = p.GetDouble("ent-weight", 0, 0, 1e6);
-        int threads = p.GetInt("threads", 1, 1, 256);
-        ulong seed = p.GetULong("seed", 0);
+        double entWeight = p.Double("ent-weight", 0, 1e6);
+        int threads = p.Int("threads", 1, 256);
+        ulong seed = p.ULong("seed");
 
         CsvTable t = CsvTable.Read(dataPath);
         if (t.Rows.Count == 0) throw new CliException($"{dataPath}: no data rows after the header", 1);
@@ -80,20 +98,20 @@ internal static class FitCommand
         }
 
         FeatureMap map;
-        try { map = FeatureMap.Parse(p.Get("features") ?? "identity", inputs.Length, seed); }
+        try { map = FeatureMap.Parse(p.Value("features"), inputs.Length, seed); }
         catch (FormatException e) { throw new CliException($"{cmd}: --{e.Message}"); }
-        double l2 = p.Has("C") ? 1.0 / (p.GetDouble("C", 1, 1e-300) * data.Count) : p.GetDouble("l2", 0, 0);
+        double l2 = p.Has("C") ? 1.0 / (p.Double("C", 1e-300) * data.Count) : p.Double("l2", 0);
         LinearPolicy policy;
         try { policy = new LinearPolicy(kind, k, map, inputs, p.Has("standardize")); }
         catch (ArgumentException e) { throw new CliException($"{cmd}: {e.Message}"); }
-        Solver solver = p.GetChoice("solver", "auto", "auto", "lbfgs", "newton", "cholesky", "adam") switch
+        Solver solver = p.Choice("solver") switch
         {
             "lbfgs" => Solver.Lbfgs, "newton" => Solver.Newton, "cholesky" => Solver.Cholesky, "adam" => Solver.Adam, _ => Solver.Auto,
         };
         using var trainer = new Trainer(new TrainerOptions
         {
             L2 = l2, EntropyWeight = entWeight, Threads = threads, Solver = solver, Seed = seed,
-            Epochs = p.GetInt("epochs", 50, 1, 1_000_000), LearningRate = p.GetDouble("learning-rate", 0.01, 1e-12, 1e6),
+            Epochs = p.Int("epochs", 1, 1_000_000), LearningRate = p.Double("learning-rate", 1e-12, 1e6),
         });
         var sw = Stopwatch.StartNew();
         FitResult fit;

@@ -12,17 +12,72 @@ namespace FastIL.Cli.Commands;
 /// <summary><c>fastil dagger</c> and <c>fastil bc</c>: one imitation run with a live progress line and a final table.</summary>
 internal static class ImitationCommand
 {
-    public const string DaggerUsage = "fastil dagger [--env ID] [--iterations N] [--rollouts M] [--horizon H] [--beta indicator|exp:P|linear:R] [--mixing step|trajectory] [--policy logistic|softmax|linear] [--features identity|poly2|rff:D[:BW]|coarse:M] [--standardize|--no-standardize] [--l2 λ] [--ent-weight E] [--eval-episodes E] [--select best|last] [--expert builtin|teacher.json] [--seed S] [--threads T] [--device simd|ilgpu-cpu|cuda|auto] [--out results.json] [--save-policy p.json] [--save-dataset MINARI_ROOT [--dataset-id NS/NAME-vN]] [--json] [--quiet]";
-    public const string BcUsage = "fastil bc [--env ID] [--demos M | --dataset MINARI_DIR [--labels actions|expert_action]] [same options as dagger, without --iterations/--beta/--mixing]";
-
-    public static int Run(string[] args, Algorithm algorithm)
+    /// <summary>
+    /// <c>dagger</c> or <c>bc</c>; defaults are <paramref name="defaults"/>'s (they differ per env: help shows those of
+    /// the env named on the command line, else CartPole-v1's).
+    /// </summary>
+    public static CliCommand Definition(Algorithm algorithm, EnvSpec defaults)
     {
-        string cmd = algorithm == Algorithm.Dagger ? "dagger" : "bc";
-        string[] own = algorithm == Algorithm.Dagger ? ImitationOptions.DaggerOnly : ImitationOptions.BcOnly;
-        string[] common = ImitationOptions.Common.Where(k => k is not "algorithm" and not "standardize").Concat(["expert", "out", "save-policy"]).ToArray();
-        string[] offline = algorithm == Algorithm.BC ? ["dataset", "labels"] : ["save-dataset", "dataset-id"];
-        var p = new OptionParser(cmd, args, [.. common, .. own, .. offline], ["standardize", "no-standardize", "json", "quiet"]);
-        p.NoPositionals();
+        var d = ImitationConfig.For(defaults.Id);
+        bool dagger = algorithm == Algorithm.Dagger;
+        string Inv(IFormattable v) => v.ToString(null, CultureInfo.InvariantCulture);
+        var options = new List<CliOption>
+        {
+            new("env", "ID", "Environment id: " + EnvRegistry.IdList, "CartPole-v1") { Suggestions = [.. EnvRegistry.All.Select(s => s.Id)] },
+        };
+        if (dagger)
+            options.AddRange(
+            [
+                new("iterations", "N", "DAgger iterations (fit, then roll out the new policy)", Inv(d.Iterations)),
+                new("rollouts", "M", "Trajectories rolled out per iteration, every visited state labelled by the expert", Inv(d.Rollouts)),
+            ]);
+        else
+            options.AddRange(
+            [
+                new("demos", "M", "Expert demonstrations (trajectories) to clone", Inv(d.Rollouts * d.Iterations)),
+                new("dataset", "MINARI_DIR", "Clone a Minari dataset instead of fresh demonstrations (the env comes from its env_spec)", "(none)"),
+                CliOption.OneOf("labels", "With --dataset: train on the actions taken, or on infos/expert_action (DAgger's datasets)", "actions", "actions", "expert_action"),
+            ]);
+        options.Add(new("horizon", "H", "Steps per trajectory at most", "(the env's time limit)"));
+        if (dagger)
+            options.AddRange(
+            [
+                new("beta", "SCHEDULE", "β_i, the probability of acting with the expert in iteration i: indicator (1 then 0), exp:P (P^i), linear:R (1 - i/R)", d.Beta.ToString()),
+                CliOption.OneOf("mixing", "Draw the expert-or-policy choice per step or once per trajectory", "step", "step", "trajectory"),
+            ]);
+        options.AddRange(
+        [
+            CliOption.OneOf("policy", "Policy kind (logistic: 2 actions, softmax: K, linear: continuous)", d.Policy?.ToString().ToLowerInvariant() ?? "auto", "logistic", "softmax", "linear"),
+            new("features", "MAP", "Feature map: identity, poly2, rff:D[:BW] (random Fourier features), coarse:M", d.Features),
+            CliOption.Flag("standardize", $"Standardize the features (mean 0, std 1){(d.Standardize ? $"; on by default for {d.Env}" : "")}"),
+            CliOption.Flag("no-standardize", $"Do not standardize the features{(d.Standardize ? "" : $"; the default for {d.Env}")}"),
+            new("l2", "λ", "L2 penalty λ on the weights", Inv(d.L2)),
+            new("ent-weight", "E", "Entropy bonus weight", Inv(d.EntropyWeight)),
+            new("eval-episodes", "E", "Held-out evaluation episodes per iteration", Inv(d.EvalEpisodes)),
+            CliOption.OneOf("select", "Keep the iterate with the best evaluation return, or the last", d.SelectBest ? "best" : "last", "best", "last"),
+            new("expert", "builtin|FILE", "The expert: the env's built-in one, or a teacher policy JSON", "builtin"),
+            CommonOptions.Seed("Seed of everything random in the run (same seed, same result)"),
+            CommonOptions.Threads(Inv(d.Threads)),
+            CommonOptions.Device,
+            new("out", "results.json", "Write the result JSON here", "(none)"),
+            new("save-policy", "p.json", "Write the selected policy here", "(none)"),
+        ]);
+        if (dagger)
+            options.AddRange(
+            [
+                new("save-dataset", "MINARI_ROOT", "Write the aggregate as a Minari dataset under this root (actions taken; the expert's labels in infos/expert_action)", "(none)"),
+                new("dataset-id", "NS/NAME-vN", "Minari dataset id for --save-dataset", "(<env>/fastil-dagger-v0)"),
+            ]);
+        options.AddRange([CommonOptions.Json, CommonOptions.Quiet]);
+        string what = dagger
+            ? "DAgger (Ross, Gordon & Bagnell, 2011): roll out the current policy, label every visited state with the expert, aggregate, refit."
+            : "Behavioural cloning: fit a policy to expert demonstrations (fresh ones, or a Minari dataset with --dataset).";
+        return new(dagger ? "dagger" : "bc", $"{what} Defaults shown are {defaults.Id}'s ('--env ID --help' shows another env's).", options, p => Run(p, algorithm));
+    }
+
+    private static int Run(OptionValues p, Algorithm algorithm)
+    {
+        string cmd = p.Command;
         if (p.Has("standardize") && p.Has("no-standardize")) throw new CliException($"{cmd}: give --standardize or --no-standardize, not both");
         // bc --dataset: the demonstrations come from a Minari dataset, the env from its env_spec.
         FastIL.IO.MinariDataset? minari = null;
@@ -33,7 +88,7 @@ internal static class ImitationCommand
             if (p.Has("expert")) throw new CliException($"{cmd}: --expert does not apply with --dataset (the dataset's actions are the labels)");
             try { minari = FastIL.IO.MinariDataset.Load(datasetDir); }
             catch (FormatException e) { throw new CliException(e.Message, 1); }
-            if (p.GetChoice("labels", "actions", "actions", "expert_action") == "expert_action" && minari.Episodes.Any(e => e.ExpertLabels is null))
+            if (p.Choice("labels") == "expert_action" && minari.Episodes.Any(e => e.ExpertLabels is null))
                 throw new CliException($"{datasetDir}: --labels expert_action needs infos/expert_action in every episode (DAgger's datasets, `fastil dagger --save-dataset`)", 1);
             if (p.Get("env") is { } envArg && envArg != minari.Env.Id)
                 throw new CliException($"{datasetDir}: the dataset's env_spec names {minari.Env.Id}, but --env is {envArg}", 1);
@@ -86,7 +141,7 @@ internal static class ImitationCommand
         RunResult result;
         try
         {
-            result = ImitationRunner.Run(config, expert, quiet ? null : r => Console.Error.WriteLine(ProgressLine(r, config.Iterations)), demonstrations: minari?.ToDataset(p.Get("labels") == "expert_action"), recorder: recorder);
+            result = ImitationRunner.Run(config, expert, quiet ? null : r => Console.Error.WriteLine(ProgressLine(r, config.Iterations)), demonstrations: minari?.ToDataset(algorithm == Algorithm.BC && p.Choice("labels") == "expert_action"), recorder: recorder);
         }
         catch (ArgumentException e) { throw new CliException($"{cmd}: {e.Message}"); }
         catch (ArithmeticException e) { throw new CliException($"{cmd}: {e.Message}", 1); }

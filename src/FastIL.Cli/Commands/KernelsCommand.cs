@@ -6,17 +6,20 @@ namespace FastIL.Cli.Commands;
 /// <summary><c>fastil kernels ptx</c>: every ILGPU kernel as a PTX file (no GPU needed).</summary>
 internal static class KernelsCommand
 {
-    public const string Usage = "fastil kernels ptx --out DIR [--arch sm_80|sm_90]";
+    public static CliCommand Definition => new("kernels ptx",
+        "Writes every ILGPU kernel as a PTX file (no GPU needed; check them with ptxas).",
+        [
+            new("out", "DIR", "Directory for the .ptx files (required; created if missing)", "(none)"),
+            CliOption.OneOf("arch", "CUDA architecture to compile for", "sm_90", "sm_80", "sm_90"),
+        ], Run);
 
-    public static int Run(string[] args)
+    private static int Run(OptionValues p)
     {
-        const string cmd = "kernels ptx";
-        var p = new OptionParser(cmd, args, ["out", "arch"], []);
-        p.NoPositionals();
+        string cmd = p.Command;
         string dir = p.Require("out");
         if (dir.Length == 0) throw new CliException($"{cmd}: --out needs a directory name; got an empty string");
         if (File.Exists(dir)) throw new CliException($"{cmd}: --out '{dir}' is a file; expected a directory", 1);
-        string arch = p.GetChoice("arch", "sm_90", "sm_80", "sm_90");
+        string arch = p.Choice("arch");
         if (!System.Runtime.CompilerServices.RuntimeFeature.IsDynamicCodeSupported)
             throw new CliException($"{cmd}: this is a native (AOT) build of fastil; ILGPU needs the JIT build (dotnet run --project src/FastIL.Cli)", 1);
         var kernels = PtxExport.Compile(PtxExport.Architecture(arch));

@@ -7,13 +7,17 @@ namespace FastIL.Cli.Commands;
 /// <summary><c>fastil predict</c>: applies a saved policy to the rows of a CSV.</summary>
 internal static class PredictCommand
 {
-    public const string Usage = "fastil predict --policy policy.json --data F.csv [--output G.csv]";
+    public static CliCommand Definition => new("predict",
+        "Applies a saved policy to the rows of a CSV (columns named as the policy's inputs) and writes each row with its action and probabilities p_k (prediction, for a linear policy).",
+        [
+            new("policy", "p.json", "Policy file (required)", "(none)"),
+            new("data", "F.csv", "Rows to predict (required)", "(none)"),
+            new("output", "G.csv", "Where to write the predictions", "(stdout)"),
+        ], Run);
 
-    public static int Run(string[] args)
+    private static int Run(OptionValues p)
     {
-        const string cmd = "predict";
-        var p = new OptionParser(cmd, args, ["policy", "data", "output"], []);
-        p.NoPositionals();
+        string cmd = p.Command;
         string policyPath = p.Require("policy"), dataPath = p.Require("data");
         string? outputPath = p.Get("output");
         OutputPaths.CheckWritable(cmd, "--output", outputPath);

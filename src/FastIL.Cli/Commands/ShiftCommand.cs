@@ -7,19 +7,24 @@ namespace FastIL.Cli.Commands;
 /// <summary><c>fastil shift</c>: the distribution-shift table (DAgger vs BC with equal expert labels) in Markdown.</summary>
 internal static class ShiftCommand
 {
-    public const string Usage = "fastil shift [--env ID|all] [--seeds N] [--eval-episodes E] [--threads T]";
+    public static CliCommand Definition => new("shift",
+        "Distribution shift table: DAgger against BC given the same number of expert labels, per env and seed (markdown).",
+        [
+            new("env", "ID|all", "Environment id, or all", "all") { Suggestions = ["all", .. EnvRegistry.All.Select(s => s.Id)] },
+            new("seeds", "N", "Seeds per env (0 … N-1)", "3"),
+            new("eval-episodes", "E", "Evaluation episodes per policy", "1000"),
+            CommonOptions.Threads(),
+        ], Run);
 
-    public static int Run(string[] args)
+    private static int Run(OptionValues p)
     {
-        const string cmd = "shift";
-        var p = new OptionParser(cmd, args, ["env", "seeds", "eval-episodes", "threads"], []);
-        p.NoPositionals();
-        string envArg = p.Get("env") ?? "all";
+        string cmd = p.Command;
+        string envArg = p.Value("env");
         var envs = envArg == "all" ? EnvRegistry.All.Select(s => s.Id).ToArray()
             : [EnvRegistry.Find(envArg)?.Id ?? throw new CliException($"{cmd}: unknown env '{envArg}'; expected all or one of: {EnvRegistry.IdList}")];
-        int seeds = p.GetInt("seeds", 3, 1, 10_000);
-        int episodes = p.GetInt("eval-episodes", 1000, 1, 10_000_000);
-        int threads = p.GetInt("threads", 1, 1, 1024);
+        int seeds = p.Int("seeds", 1, 10_000);
+        int episodes = p.Int("eval-episodes", 1, 10_000_000);
+        int threads = p.Int("threads", 1, 1024);
         Console.WriteLine("| env | seed | expert labels (DAgger / BC) | DAgger return | BC return | expert return | ε DAgger | ε BC |");
         Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var env in envs)

@@ -8,13 +8,29 @@ namespace FastIL.Cli.Commands;
 /// <summary><c>fastil sweep</c> and <c>fastil sweep merge</c>.</summary>
 internal static class SweepCommand
 {
-    public const string Usage = "fastil sweep SPEC.json --out DIR [--threads T] [--shard K/N] [--no-plots] [--quiet]";
-    public const string MergeUsage = "fastil sweep merge DIR1 DIR2 ... --out DIR [--no-plots]";
+    public static CliCommand Definition => new("sweep",
+        "Runs every point × seed of a sweep spec (JSON: base, grid, samples, seeds), resumably, and writes runs/iterations/summary CSVs and plots to DIR.",
+        [
+            OutOption("Output directory (required); rerunning with the same spec resumes"),
+            CommonOptions.Threads("(the number of cores)"),
+            new("shard", "K/N", "Run only shard K of N (Slurm/Kubernetes arrays; join them with sweep merge)", "1/1"),
+            CliOption.Flag("no-plots", "Do not write the learning-curve plots"),
+            CommonOptions.Quiet,
+        ], p => Guarded(p, RunSweep), new CliArgument("SPEC.json", "The sweep spec"));
 
-    public static int Run(string[] args)
+    public static CliCommand MergeDefinition => new("sweep merge",
+        "Joins the output directories of a sharded sweep into one (refuses overlapping, missing or unfinished shards).",
+        [
+            OutOption("Output directory for the merged sweep (required)"),
+            CliOption.Flag("no-plots", "Do not write the learning-curve plots"),
+        ], p => Guarded(p, Merge), new CliArgument("DIRS", "The shards' output directories", Many: true));
+
+    private static CliOption OutOption(string description) => new("out", "DIR", description, "(none)");
+
+    private static int Guarded(OptionValues p, Func<OptionValues, int> run)
     {
-        string cmd = args.Length > 0 && args[0] == "merge" ? "sweep merge" : "sweep";
-        try { return cmd == "sweep" ? RunSweep(args) : Merge(args[1..]); }
+        string cmd = p.Command;
+        try { return run(p); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             // A full disk, a read-only directory, a file where a directory should be (or the reverse): one line, exit 1.
@@ -23,7 +39,7 @@ internal static class SweepCommand
     }
 
     /// <summary>The output directory option: a directory name, not a file.</summary>
-    private static string OutDir(OptionParser p, string cmd)
+    private static string OutDir(OptionValues p, string cmd)
     {
         string dir = p.Require("out");
         if (dir.Length == 0) throw new CliException($"{cmd}: --out needs a directory name; got an empty string");
@@ -31,14 +47,13 @@ internal static class SweepCommand
         return dir;
     }
 
-    private static int RunSweep(string[] args)
+    private static int RunSweep(OptionValues p)
     {
-        const string cmd = "sweep";
-        var p = new OptionParser(cmd, args, ["out", "threads", "shard"], ["no-plots", "quiet"]);
-        if (p.Positionals.Count != 1) throw new CliException($"{cmd}: expected one spec file; usage: {Usage}");
+        string cmd = p.Command;
+        if (p.Positionals.Count != 1) throw new CliException($"{cmd}: expected one spec file; run 'fastil sweep --help'");
         string specPath = p.Positionals[0], outDir = OutDir(p, cmd);
-        int threads = p.GetInt("threads", Environment.ProcessorCount, 1, 1024);
-        (int k, int n) = ParseShard(p.Get("shard") ?? "1/1");
+        int threads = p.Get("threads") is null ? Environment.ProcessorCount : p.Int("threads", 1, 1024);
+        (int k, int n) = ParseShard(p.Value("shard"));
         SweepSpec spec;
         try { spec = SweepSpec.Load(specPath); }
         catch (FormatException e) { throw new CliException(e.Message, 1); }
@@ -65,11 +80,10 @@ internal static class SweepCommand
         return 0;
     }
 
-    private static int Merge(string[] args)
+    private static int Merge(OptionValues p)
     {
-        const string cmd = "sweep merge";
-        var p = new OptionParser(cmd, args, ["out"], ["no-plots"]);
-        if (p.Positionals.Count == 0) throw new CliException($"{cmd}: expected shard directories; usage: {MergeUsage}");
+        string cmd = p.Command;
+        if (p.Positionals.Count == 0) throw new CliException($"{cmd}: expected shard directories; run 'fastil sweep merge --help'");
         string outDir = OutDir(p, cmd);
         IReadOnlyList<SweepRecord> records;
         bool plots = !p.Has("no-plots");

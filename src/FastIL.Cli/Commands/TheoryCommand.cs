@@ -12,36 +12,63 @@ namespace FastIL.Cli.Commands;
 /// </summary>
 internal static class TheoryCommand
 {
-    public const string Usage = "fastil theory [--horizons 10,20,50,100,200,500,1000] [--seeds N] [--seed S] [--labels L] [--iterations I] [--features coarse:8] [--l2 λ] [--positions n] [--period P] [--hazards k] [--slip p] [--layout S] [--mc-episodes E] [--threads T] [--json] [--out F.json] [--plot F.png] [--quiet]";
-
-    public static int Run(string[] args)
+    public static CliCommand Definition
     {
-        const string cmd = "theory";
-        var p = new OptionParser(cmd, args,
-            ["horizons", "seeds", "seed", "labels", "iterations", "features", "l2", "positions", "period", "hazards", "slip", "layout", "mc-episodes", "threads", "out", "plot"],
-            ["json", "quiet"]);
-        p.NoPositionals();
+        get
+        {
+            var d = new TheoryConfig();
+            var e = d.Env;
+            return new("theory",
+                "BC's H²ε against DAgger's Hε, measured exactly on DriftRing-v0 over a range of horizons (table, JSON, log-log plot).",
+                [
+                    new("horizons", "H1,H2,...", "Horizons H to measure", string.Join(',', d.Horizons)),
+                    new("seeds", "N", "Repetitions (data seeds) per horizon", Inv(d.Seeds)),
+                    CommonOptions.Seed("First seed"),
+                    new("labels", "L", "Expert labels per method and horizon", Inv(d.Labels)),
+                    new("iterations", "I", "DAgger iterations", Inv(d.Iterations)),
+                    new("features", "MAP", "The learner's feature map (coarse:M sees ⌊position⌋ mod M)", d.Features),
+                    new("l2", "λ", "L2 penalty of the logistic fits", Inv(d.L2)),
+                    new("positions", "n", "Positions on the ring", Inv(e.Positions)),
+                    new("period", "P", "Period of the road's turns", Inv(e.Period)),
+                    new("hazards", "k", "Positions that break the pattern (ε = k/n for a learner that cannot see them)", Inv(e.Hazards)),
+                    new("slip", "p", "Probability that a step slips off the road whatever the action", Inv(e.Slip)),
+                    new("layout", "S", "Seed of the road's layout", Inv(e.Layout)),
+                    new("mc-episodes", "E", "Monte Carlo episodes that check each exact value", Inv(d.McEpisodes)),
+                    CommonOptions.Threads(Inv(d.Threads)),
+                    CommonOptions.Json,
+                    new("out", "F.json", "Write the result JSON here", "(none)"),
+                    new("plot", "F.png", "Write the log-log plot here", "(none)"),
+                    CommonOptions.Quiet,
+                ], Run);
+        }
+    }
+
+    private static string Inv(IFormattable value) => value.ToString(null, CultureInfo.InvariantCulture);
+
+    private static int Run(OptionValues p)
+    {
+        string cmd = p.Command;
         var d = new TheoryConfig();
         var e = d.Env;
         var config = d with
         {
             Env = e with
             {
-                Positions = p.GetInt("positions", e.Positions, 2, DriftRingParameters.MaxPositions),
-                Period = p.GetInt("period", e.Period, 1, DriftRingParameters.MaxPositions),
-                Hazards = p.GetInt("hazards", e.Hazards, 0, DriftRingParameters.MaxPositions / 2),
-                Slip = p.GetDouble("slip", e.Slip, 0, 1),
-                Layout = p.GetULong("layout", e.Layout),
+                Positions = p.Int("positions", 2, DriftRingParameters.MaxPositions),
+                Period = p.Int("period", 1, DriftRingParameters.MaxPositions),
+                Hazards = p.Int("hazards", 0, DriftRingParameters.MaxPositions / 2),
+                Slip = p.Double("slip", 0, 1),
+                Layout = p.ULong("layout"),
             },
-            Horizons = p.Get("horizons") is { } hs ? ParseHorizons(cmd, hs) : d.Horizons,
-            Seeds = p.GetInt("seeds", d.Seeds, 1, 1000),
-            Seed = p.GetULong("seed", d.Seed),
-            Labels = p.GetInt("labels", d.Labels, 1, 10_000_000),
-            Iterations = p.GetInt("iterations", d.Iterations, 2, 100),
-            Features = p.Get("features") ?? d.Features,
-            L2 = p.GetDouble("l2", d.L2, 0, 1e6),
-            McEpisodes = p.GetInt("mc-episodes", d.McEpisodes, 2, 1_000_000),
-            Threads = p.GetInt("threads", d.Threads, 1, 1024),
+            Horizons = ParseHorizons(cmd, p.Value("horizons")),
+            Seeds = p.Int("seeds", 1, 1000),
+            Seed = p.ULong("seed"),
+            Labels = p.Int("labels", 1, 10_000_000),
+            Iterations = p.Int("iterations", 2, 100),
+            Features = p.Value("features"),
+            L2 = p.Double("l2", 0, 1e6),
+            McEpisodes = p.Int("mc-episodes", 2, 1_000_000),
+            Threads = p.Int("threads", 1, 1024),
         };
         string? outPath = p.Get("out"), plotPath = p.Get("plot");
         OutputPaths.CheckWritable(cmd, "--out", outPath);
