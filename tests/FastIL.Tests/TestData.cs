@@ -1,3 +1,4 @@
+using System.Globalization;
 using FastIL.Cli.Infrastructure;
 
 namespace FastIL.Tests;
@@ -11,4 +12,31 @@ internal static class TestData
 
     public static readonly string[] EnvIds = ["CartPole-v1", "MountainCar-v0", "Acrobot-v1", "Pendulum-v1", "MountainCarContinuous-v0"];
     public static IEnumerable<object[]> Envs() => EnvIds.Select(e => new object[] { e });
+}
+
+/// <summary>A small CSV held whole as strings, for tests that look rows up by index (read through the CLI's <see cref="CsvFile"/>).</summary>
+internal sealed class CsvTable
+{
+    public required string[] Header { get; init; }
+    public required List<string[]> Rows { get; init; }
+    public required List<int> LineNumbers { get; init; }
+
+    public int IndexOf(string column) => Array.IndexOf(Header, column);
+
+    public double Number(int r, int c) => double.Parse(Rows[r][c], NumberStyles.Float, CultureInfo.InvariantCulture);
+
+    public static CsvTable Read(string path)
+    {
+        var file = CsvFile.Open(path);
+        var rows = new List<string[]>();
+        var lines = new List<int>();
+        file.ForEachRow((in CsvRow row) =>
+        {
+            var fields = new string[file.Header.Length];
+            for (int c = 0; c < fields.Length; c++) fields[c] = row.Text(c).ToString();
+            rows.Add(fields);
+            lines.Add(row.Line);
+        });
+        return new CsvTable { Header = file.Header, Rows = rows, LineNumbers = lines };
+    }
 }

@@ -34,30 +34,37 @@ internal static class EnvReplayCommand
         if (!spec.HasSimdPaths && (precision == Precision.Float64 || path is SimdPath.Vector256 or SimdPath.Vector512))
             throw new CliException($"{cmd}: {spec.Id} is tabular: it replays float32 observations of an integer state on the scalar path only");
 
-        CsvTable t = CsvTable.Read(input);
+        CsvFile t = CsvFile.Open(input);
         int[] stateCols = StateColumns(t, spec);
         int actionCol = t.IndexOf("action") >= 0 ? t.IndexOf("action") : t.IndexOf("action_0");
-        if (actionCol < 0) throw new CliException($"{input}:1: missing column 'action' (or 'action_0')", 1);
-        if (t.Rows.Count == 0) throw new CliException($"{input}: no data rows after the header", 1);
+        if (actionCol < 0) throw new CliException($"{t.HeaderLocation}: missing column 'action' (or 'action_0')", 1);
         int envCol = t.IndexOf("env_id");
+        // Pass 1: states and actions as numbers (each row checked against the env); pass 2 streams the rows out.
+        CsvNumbers numbers = t.ReadNumbers([.. stateCols, actionCol], (in CsvRow row) =>
+        {
+            if (envCol >= 0 && row.Text(envCol) is { Length: > 0 } id && !id.SequenceEqual(spec.Id))
+                throw row.Error(envCol, $"'{id}' but --env is {spec.Id}");
+        });
+        int n = numbers.Count;
+        if (n == 0) throw new CliException($"{input}: no data rows after the header", 1);
 
-        int n = t.Rows.Count;
         using VectorEnv env = EnvRegistry.Create(spec.Id, n, new EnvOptions { Precision = precision, Path = path, AutoReset = AutoResetMode.Disabled });
         var actions = new double[n];
         var state = new double[spec.StateSize];
         for (int r = 0; r < n; r++)
         {
-            if (envCol >= 0 && t.Rows[r][envCol].Length > 0 && t.Rows[r][envCol] != spec.Id)
-                throw new CliException($"{input}:{t.LineNumbers[r]}: column 'env_id' is '{t.Rows[r][envCol]}' but --env is {spec.Id}", 1);
             for (int j = 0; j < stateCols.Length; j++)
             {
-                state[j] = t.Number(r, stateCols[j]);
+                state[j] = numbers.Values[j][r];
                 if (precision == Precision.Float32 && Math.Abs(state[j]) > float.MaxValue)
-                    throw new CliException($"{input}:{t.LineNumbers[r]}: column '{t.Header[stateCols[j]]}': {state[j]} does not fit in float32 (use --precision float64)", 1);
+                    throw new CliException($"{input}:{numbers.Lines[r]}: column '{t.Header[stateCols[j]]}': {state[j]} does not fit in float32 (use --precision float64)", 1);
             }
             try { env.SetState(r, state); }
-            catch (ArgumentException e) { throw new CliException($"{input}:{t.LineNumbers[r]}: {e.Message}", 1); }
-            actions[r] = Action(t, r, actionCol, spec);
+            catch (ArgumentException e) { throw new CliException($"{input}:{numbers.Lines[r]}: {e.Message}", 1); }
+            double a = numbers.Values[^1][r];
+            if (spec.IsDiscrete && (a != Math.Floor(a) || a < 0 || a >= spec.ActionCount))
+                throw new CliException($"{input}:{numbers.Lines[r]}: column '{t.Header[actionCol]}': {spec.Id} takes an integer action in [0, {spec.ActionCount - 1}]; got {a.ToString("R", CultureInfo.InvariantCulture)}", 1);
+            actions[r] = a;
         }
         env.StepDynamics(actions);
 
@@ -66,46 +73,41 @@ internal static class EnvReplayCommand
         int[] nextState = Ensure(header, spec.StateSize, "next_state_");
         int[] nextObs = Ensure(header, spec.ObservationSize, "next_obs_");
         int rewardCol = EnsureOne(header, "reward"), termCol = EnsureOne(header, "terminated");
+        var computed = new bool[header.Count];
+        foreach (int c in nextState.Concat(nextObs).Append(rewardCol).Append(termCol)) computed[c] = true;
         AtomicFile.Write(output, w =>
         {
-            w.WriteLine(AtomicFile.CsvLine(header));
-            var fields = new string[header.Count];
-            for (int r = 0; r < n; r++)
+            using var writer = CsvFile.Writer(w);
+            CsvFile.WriteRow(writer, header);
+            t.ForEachRow((in CsvRow row) =>
             {
-                Array.Fill(fields, "");
-                Array.Copy(t.Rows[r], fields, t.Header.Length);
+                int r = row.Index;
+                using var o = writer.NewRow();
+                for (int c = 0; c < header.Count; c++)
+                    if (!computed[c]) o[c].Set(c < t.Header.Length ? row.Raw(c) : "");
                 env.GetState(r, state);
-                for (int j = 0; j < spec.StateSize; j++) fields[nextState[j]] = AtomicFile.Format(state[j]);
-                for (int j = 0; j < spec.ObservationSize; j++) fields[nextObs[j]] = AtomicFile.Format(env.Observation(j)[r]);
-                fields[rewardCol] = AtomicFile.Format(env.Reward(r));
-                fields[termCol] = env.Terminated[r] ? "1" : "0";
-                w.WriteLine(AtomicFile.CsvLine(fields));
-            }
+                for (int j = 0; j < spec.StateSize; j++) o[nextState[j]].Format(state[j]);
+                for (int j = 0; j < spec.ObservationSize; j++) o[nextObs[j]].Format((double)env.Observation(j)[r]);   // as before: the float32 value written as a double
+                o[rewardCol].Format(env.Reward(r));
+                o[termCol].Set(env.Terminated[r] ? "1" : "0");
+            });
         });
         Console.Error.WriteLine($"replayed {n} rows of {spec.Id} ({(precision == Precision.Float64 ? "float64" : "float32")}, {CommonOptions.Name(env.Path)} path) -> {output}");
         return 0;
     }
 
-    private static int[] StateColumns(CsvTable t, EnvSpec spec)
+    private static int[] StateColumns(CsvFile t, EnvSpec spec)
     {
         var cols = new int[spec.StateSize];
         for (int j = 0; j < spec.StateSize; j++)
         {
             cols[j] = t.IndexOf($"state_{j}");
             if (cols[j] < 0)
-                throw new CliException($"{t.Path}:1: missing column 'state_{j}': {spec.Id} has {spec.StateSize} state variables ({string.Join(", ", spec.StateNames)})", 1);
+                throw new CliException($"{t.HeaderLocation}: missing column 'state_{j}': {spec.Id} has {spec.StateSize} state variables ({string.Join(", ", spec.StateNames)})", 1);
         }
         if (t.IndexOf($"state_{spec.StateSize}") >= 0)
-            throw new CliException($"{t.Path}:1: column 'state_{spec.StateSize}' present, but {spec.Id} has only {spec.StateSize} state variables (wrong state width for this env?)", 1);
+            throw new CliException($"{t.HeaderLocation}: column 'state_{spec.StateSize}' present, but {spec.Id} has only {spec.StateSize} state variables (wrong state width for this env?)", 1);
         return cols;
-    }
-
-    private static double Action(CsvTable t, int r, int c, EnvSpec spec)
-    {
-        double a = t.Number(r, c);
-        if (spec.IsDiscrete && (a != Math.Floor(a) || a < 0 || a >= spec.ActionCount))
-            throw new CliException($"{t.Path}:{t.LineNumbers[r]}: column '{t.Header[c]}': {spec.Id} takes an integer action in [0, {spec.ActionCount - 1}]; got '{t.Rows[r][c]}'", 1);
-        return a;
     }
 
     private static int[] Ensure(List<string> header, int count, string prefix)

@@ -43,21 +43,25 @@ internal static class FitCommand
         int threads = p.Int("threads", 1, 256);
         ulong seed = p.ULong("seed");
 
-        CsvTable t = CsvTable.Read(dataPath);
-        if (t.Rows.Count == 0) throw new CliException($"{dataPath}: no data rows after the header", 1);
+        CsvFile t = CsvFile.Open(dataPath);
         int labelCol = t.IndexOf(label);
-        if (labelCol < 0) throw new CliException($"{dataPath}:1: no column '{label}' (columns: {string.Join(", ", t.Header)})", 1);
+        if (labelCol < 0) throw new CliException($"{t.HeaderLocation}: no column '{label}' (columns: {string.Join(", ", t.Header)})", 1);
         int weightCol = -1;
-        if (p.Get("weight-column") is { } wc && (weightCol = t.IndexOf(wc)) < 0) throw new CliException($"{dataPath}:1: no column '{wc}' for --weight-column", 1);
+        if (p.Get("weight-column") is { } wc && (weightCol = t.IndexOf(wc)) < 0) throw new CliException($"{t.HeaderLocation}: no column '{wc}' for --weight-column", 1);
         string[] inputs = p.Get("features-columns") is { } fc
             ? fc.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
             : t.Header.Where((h, i) => i != labelCol && i != weightCol).ToArray();
         if (inputs.Length == 0) throw new CliException($"{cmd}: no input columns");
-        int[] inputCols = inputs.Select(c => t.IndexOf(c) is var i && i >= 0 ? i : throw new CliException($"{dataPath}:1: no column '{c}' (columns: {string.Join(", ", t.Header)})", 1)).ToArray();
+        int[] inputCols = inputs.Select(c => t.IndexOf(c) is var i && i >= 0 ? i : throw new CliException($"{t.HeaderLocation}: no column '{c}' (columns: {string.Join(", ", t.Header)})", 1)).ToArray();
+        // One streamed pass: the label, the inputs and the weight as numbers (errors name line and column).
+        CsvNumbers numbers = t.ReadNumbers([labelCol, .. inputCols, .. (weightCol >= 0 ? new[] { weightCol } : [])]);
+        if (numbers.Count == 0) throw new CliException($"{dataPath}: no data rows after the header", 1);
+        int rows = numbers.Count;
+        string At(int r) => $"{dataPath}:{numbers.Lines[r]}";
+        static string Text(double v) => v.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
 
         // Labels: integers 0..K-1 for discrete policies, any finite number for linear.
-        var labels = new double[t.Rows.Count];
-        for (int r = 0; r < labels.Length; r++) labels[r] = t.Number(r, labelCol);
+        var labels = numbers.Values[0];
         bool integral = labels.All(v => v == Math.Floor(v));
         PolicyKind kind;
         int k = 0;
@@ -68,32 +72,32 @@ internal static class FitCommand
             {
                 double v = labels[r];
                 if (v != Math.Floor(v) || v < 0 || v >= PolicyJson.MaxActions)
-                    throw new CliException($"{dataPath}:{t.LineNumbers[r]}: column '{label}': a {(policyArg == "auto" ? "discrete" : policyArg)} policy needs integer labels 0..K-1 with K ≤ {PolicyJson.MaxActions}; got '{t.Rows[r][labelCol]}'{(integral ? "" : " (use --policy linear for continuous targets)")}", 1);
+                    throw new CliException($"{At(r)}: column '{label}': a {(policyArg == "auto" ? "discrete" : policyArg)} policy needs integer labels 0..K-1 with K ≤ {PolicyJson.MaxActions}; got '{Text(v)}'{(integral ? "" : " (use --policy linear for continuous targets)")}", 1);
             }
             k = (int)labels.Max() + 1;
             kind = policyArg switch { "logistic" => PolicyKind.Logistic, "softmax" => PolicyKind.Softmax, _ => k <= 2 ? PolicyKind.Logistic : PolicyKind.Softmax };
             if (kind == PolicyKind.Logistic && k > 2)
             {
                 int r = Array.FindIndex(labels, v => v > 1);
-                throw new CliException($"{dataPath}:{t.LineNumbers[r]}: column '{label}': a logistic policy takes labels 0 or 1; got '{t.Rows[r][labelCol]}' (use --policy softmax)", 1);
+                throw new CliException($"{At(r)}: column '{label}': a logistic policy takes labels 0 or 1; got '{Text(labels[r])}' (use --policy softmax)", 1);
             }
             if (kind == PolicyKind.Logistic) k = 2;
             if (labels.Distinct().Count() < 2) throw new CliException($"{dataPath}: column '{label}' holds one class only ({labels[0]}); a classifier needs at least two", 1);
         }
 
-        var data = new Dataset(inputs.Length, kind == PolicyKind.Linear, t.Rows.Count);
+        var data = new Dataset(inputs.Length, kind == PolicyKind.Linear, rows);
         var row = new float[inputs.Length];
-        for (int r = 0; r < t.Rows.Count; r++)
+        for (int r = 0; r < rows; r++)
         {
             for (int j = 0; j < inputCols.Length; j++)
             {
-                double v = t.Number(r, inputCols[j]);
-                if (Math.Abs(v) > float.MaxValue) throw new CliException($"{dataPath}:{t.LineNumbers[r]}: column '{inputs[j]}': {v} does not fit in float32", 1);
+                double v = numbers.Values[1 + j][r];
+                if (Math.Abs(v) > float.MaxValue) throw new CliException($"{At(r)}: column '{inputs[j]}': {v} does not fit in float32", 1);
                 row[j] = (float)v;
             }
             float w = 1f;
-            if (weightCol >= 0 && !((w = (float)t.Number(r, weightCol)) >= 0))
-                throw new CliException($"{dataPath}:{t.LineNumbers[r]}: column '{t.Header[weightCol]}': weights must be ≥ 0", 1);
+            if (weightCol >= 0 && !((w = (float)numbers.Values[^1][r]) >= 0))
+                throw new CliException($"{At(r)}: column '{t.Header[weightCol]}': weights must be ≥ 0", 1);
             data.AppendRow(row, labels[r], w);
         }
 

@@ -23,50 +23,57 @@ internal static class PredictCommand
         OutputPaths.CheckWritable(cmd, "--output", outputPath);
         OutputPaths.Distinct(cmd, [("--output", outputPath)], ("--data", dataPath), ("--policy", policyPath));
         LinearPolicy policy = CommonOptions.LoadPolicy(policyPath);
-        CsvTable t = CsvTable.Read(dataPath);
-        int n = t.Rows.Count;
+        CsvFile t = CsvFile.Open(dataPath);
+        var inputCols = new int[policy.InputDim];
+        for (int j = 0; j < policy.InputDim; j++)
+            if ((inputCols[j] = t.IndexOf(policy.InputNames[j])) < 0)
+                throw new CliException($"{t.HeaderLocation}: no column '{policy.InputNames[j]}', an input of {policyPath}", 1);
+        // Pass 1 reads the policy's inputs only; pass 2 streams every row out with its prediction appended.
+        CsvNumbers numbers = t.ReadNumbers(inputCols);
+        int n = numbers.Count;
         var cols = new float[policy.InputDim][];
         for (int j = 0; j < policy.InputDim; j++)
         {
-            int c = t.IndexOf(policy.InputNames[j]);
-            if (c < 0) throw new CliException($"{dataPath}:1: no column '{policy.InputNames[j]}', an input of {policyPath}", 1);
             cols[j] = new float[n];
             for (int r = 0; r < n; r++)
             {
-                double v = t.Number(r, c);
+                double v = numbers.Values[j][r];
                 // Inference runs in float32: a larger value would be ±∞ there and the prediction garbage.
-                if (Math.Abs(v) > float.MaxValue) throw new CliException($"{dataPath}:{t.LineNumbers[r]}: column '{t.Header[c]}': {v} does not fit in float32", 1);
+                if (Math.Abs(v) > float.MaxValue) throw new CliException($"{dataPath}:{numbers.Lines[r]}: column '{t.Header[inputCols[j]]}': {v} does not fit in float32", 1);
                 cols[j][r] = (float)v;
             }
         }
         var inference = new PolicyInference(policy, Math.Max(1, n));
         var src = new ArrayColumns(cols, n);
         var header = new List<string>(t.Header);
-        var lines = new List<string>(n + 1);
-        if (policy.Kind == PolicyKind.Linear)
-        {
-            var a = new float[n];
-            inference.Act(src, a);
-            header.Add("prediction");
-            lines.Add(AtomicFile.CsvLine(header));
-            for (int r = 0; r < n; r++) lines.Add(AtomicFile.CsvLine(t.Rows[r].Append(AtomicFile.Format(a[r]))));
-        }
+        bool linear = policy.Kind == PolicyKind.Linear;
+        var continuous = linear ? new float[n] : null;
+        var discrete = linear ? null : new int[n];
+        if (linear) { inference.Act(src, continuous!); header.Add("prediction"); }
         else
         {
-            var a = new int[n];
-            inference.Act(src, a);
+            inference.Act(src, discrete!);
             header.Add("action");
             for (int c = 0; c < policy.NumActions; c++) header.Add("p_" + c.ToString(CultureInfo.InvariantCulture));
-            lines.Add(AtomicFile.CsvLine(header));
-            var probs = new float[policy.NumActions];
-            for (int r = 0; r < n; r++)
-            {
-                inference.RowProbabilities(r, probs);
-                lines.Add(AtomicFile.CsvLine(t.Rows[r].Append(a[r].ToString(CultureInfo.InvariantCulture)).Concat(probs.Select(v => AtomicFile.Format(v)))));
-            }
         }
-        if (outputPath is { } output) AtomicFile.Write(output, w => { foreach (var l in lines) w.WriteLine(l); });
-        else foreach (var l in lines) Console.WriteLine(l);
+        var probs = new float[policy.NumActions];
+        int width = t.Header.Length;
+        void Write(TextWriter w)
+        {
+            using var writer = CsvFile.Writer(w);
+            CsvFile.WriteRow(writer, header);
+            t.ForEachRow((in CsvRow row) =>
+            {
+                using var o = writer.NewRow();
+                for (int c = 0; c < width; c++) o[c].Set(row.Raw(c));
+                if (linear) { o[width].Format(continuous![row.Index]); return; }
+                o[width].Format(discrete![row.Index]);
+                inference.RowProbabilities(row.Index, probs);
+                for (int k = 0; k < probs.Length; k++) o[width + 1 + k].Format(probs[k]);
+            });
+        }
+        if (outputPath is { } output) AtomicFile.Write(output, Write);
+        else { Write(Console.Out); Console.Out.Flush(); }
         return 0;
     }
 }

@@ -63,7 +63,7 @@ public class OutputFileTests
         Assert.StartsWith("\"a,b\",1,0,", lines[1]);
         Assert.StartsWith("\"say \"\"hi\"\"\",2,1,", lines[2]);
         // Read back, every row has as many fields as the header.
-        var table = FastIL.Cli.Infrastructure.CsvTable.Read(output);
+        var table = CsvTable.Read(output);
         Assert.All(table.Rows, r => Assert.Equal(table.Header.Length, r.Length));
         Assert.Equal("a,b", table.Rows[0][0]);
     }
