@@ -38,10 +38,12 @@ internal static class DemosCommand
             ? new PolicyExpert(CommonOptions.LoadPolicyFor(ex, spec, "expert"), episodes, $"teacher {Path.GetFileName(ex)}")
             : BuiltinExperts.For(spec, episodes);
         string dir;
+        var bar = new ProgressBar("steps", p.Has("quiet"));   // steps of the time limit: the episodes run side by side
         try
         {
             MinariWriter.ParseId(id);
-            var eps = ExpertDemonstrations.Record(spec, expert, episodes, seed, horizon);
+            var eps = ExpertDemonstrations.Record(spec, expert, episodes, seed, horizon, (done, total) => bar.Report(done, total));
+            bar.Finish();
             dir = MinariWriter.Write(root, id, spec, eps, $"{spec.Id}: {episodes} episodes of {expert.Name}, FastIL reset seed {seed}");
         }
         catch (ArgumentException e) { throw new CliException($"{cmd}: {e.Message}"); }
@@ -50,6 +52,7 @@ internal static class DemosCommand
         {
             throw new CliException($"{cmd}: the HDF5 writer failed: {(e.InnerException ?? e).GetBaseException().Message}", 1);
         }
+        finally { bar.Finish(); }
         if (!p.Has("quiet")) Console.Error.WriteLine($"wrote {episodes} episodes of {spec.Id} ({expert.Name}) -> {dir} (Minari id {id}; MINARI_DATASETS_PATH={Path.GetFullPath(root)})");
         Console.WriteLine(dir);
         return 0;

@@ -139,13 +139,17 @@ internal static class ImitationCommand
         bool quiet = p.Has("quiet") || p.Has("json");
         if (!quiet) Console.Error.WriteLine($"{cmd} {spec.Id}: {config.Iterations} iteration(s) × {config.Rollouts} trajectories, β {config.Beta}, {(config.Policy?.ToString() ?? "auto").ToLowerInvariant()} policy on {config.Features}{(config.Standardize ? " (standardized)" : "")}, λ {config.L2:G3}, {config.EvalEpisodes} eval episodes, seed {config.Seed}");
         RunResult result;
+        // A live bar over the iterations on a terminal; off a terminal, the iterations' lines say enough.
+        var bar = new ProgressBar("iterations", quiet, plainDeciles: false);
+        bar.Report(0, config.Iterations);
         try
         {
-            result = ImitationRunner.Run(config, expert, quiet ? null : r => Console.Error.WriteLine(ProgressLine(r, config.Iterations)), demonstrations: minari?.ToDataset(algorithm == Algorithm.BC && p.Choice("labels") == "expert_action"), recorder: recorder);
+            result = ImitationRunner.Run(config, expert, quiet ? null : r => { bar.Line(ProgressLine(r, config.Iterations)); bar.Report(r.Iteration, config.Iterations); }, demonstrations: minari?.ToDataset(algorithm == Algorithm.BC && p.Choice("labels") == "expert_action"), recorder: recorder);
         }
         catch (ArgumentException e) { throw new CliException($"{cmd}: {e.Message}"); }
         catch (ArithmeticException e) { throw new CliException($"{cmd}: {e.Message}", 1); }
         catch (FastIL.Devices.DeviceUnavailableException e) { throw new CliException($"{cmd}: {e.Message}", 1); }
+        finally { bar.Finish(); }
 
         if (recorder is not null)
         {

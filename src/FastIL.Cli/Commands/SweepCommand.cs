@@ -60,7 +60,7 @@ internal static class SweepCommand
         int mine = SweepRunner.ShardRuns(spec, k, n).Count();
         bool quiet = p.Has("quiet");
         if (!quiet) Console.Error.WriteLine($"sweep {specPath} (spec {spec.Hash}): {spec.Points.Count} point(s) × {spec.Seeds.Count} seed(s) = {spec.Runs.Count} runs{(n > 1 ? $"; shard {k}/{n}: {mine} runs" : "")}; {threads} thread(s) -> {outDir}");
-        var bar = new ProgressBar(quiet);
+        var bar = new ProgressBar("runs", quiet);
         var sw = Stopwatch.StartNew();
         IReadOnlyList<SweepRecord> records;
         bool plots = !p.Has("no-plots");
@@ -68,7 +68,7 @@ internal static class SweepCommand
         {
             records = SweepRunner.Run(spec, outDir, new SweepOptions
             {
-                Threads = threads, ShardIndex = k, ShardCount = n, Progress = bar.Report,
+                Threads = threads, ShardIndex = k, ShardCount = n, Progress = pr => bar.Report(pr.Done, pr.Total, pr.RunsPerSecond, pr.Eta),
                 WriteExtra = plots ? r => SweepPlots.Write(spec, outDir, r) : null,   // under the directory's lock
             });
         }
@@ -114,41 +114,5 @@ internal static class SweepCommand
             Console.WriteLine($"{g.Key,5}  {g.Count(),5}  {ret.Mean,9:F1} [{ret.Low,8:F1}, {ret.High,8:F1}]  {eps.Mean,8:F4}  {SweepSpec.Describe(spec.Points[g.Key], spec.Columns)}");
         }
         Console.WriteLine($"outputs: {string.Join(", ", SweepOutputs.Files.Select(f => Path.Combine(dir, f)))}");
-    }
-
-    /// <summary>
-    /// A one-line progress bar on stderr (runs done, runs/s, ETA) redrawn at most 10 times a second; when stderr is
-    /// not a terminal (CI, a log file), a plain line every 10% instead.
-    /// </summary>
-    private sealed class ProgressBar(bool quiet)
-    {
-        private readonly Stopwatch _since = Stopwatch.StartNew();
-        private readonly bool _terminal = !Console.IsErrorRedirected;
-        private int _lastDecile = -1;
-        private bool _drawn;
-
-        public void Report(SweepProgress p)
-        {
-            if (quiet) return;
-            if (!_terminal)
-            {
-                int decile = p.Total == 0 ? 10 : (int)(10L * p.Done / p.Total);
-                if (decile == _lastDecile) return;
-                _lastDecile = decile;
-                Console.Error.WriteLine($"  {p.Done}/{p.Total} runs  {p.RunsPerSecond:F1} runs/s  ETA {p.Eta:h\\:mm\\:ss}");
-                return;
-            }
-            if (_since.ElapsedMilliseconds < 100 && p.Done < p.Total) return;
-            _since.Restart();
-            const int width = 30;
-            int filled = p.Total == 0 ? width : (int)((long)width * p.Done / p.Total);
-            Console.Error.Write($"\r  [{new string('#', filled)}{new string('.', width - filled)}] {p.Done}/{p.Total} runs  {p.RunsPerSecond,6:F1} runs/s  ETA {p.Eta:h\\:mm\\:ss}   ");
-            _drawn = true;
-        }
-
-        public void Finish()
-        {
-            if (_drawn) Console.Error.WriteLine();
-        }
     }
 }

@@ -9,8 +9,10 @@ public static class ExpertDemonstrations
     /// <summary>
     /// Runs <paramref name="episodes"/> episodes of <paramref name="expert"/> on <paramref name="spec"/> from reset seed
     /// <paramref name="seed"/> (lane i's reset is FastIL's draw for (seed, i, 0)), each up to the time limit.
+    /// <paramref name="progress"/>, if given, hears (step, time limit) after every step of the lanes (which run in lock
+    /// step, so an expert's episodes tend to end together) and (limit, limit) when the last episode ends.
     /// </summary>
-    public static IReadOnlyList<MinariEpisode> Record(EnvSpec spec, IExpert expert, int episodes, ulong seed, int? horizon = null)
+    public static IReadOnlyList<MinariEpisode> Record(EnvSpec spec, IExpert expert, int episodes, ulong seed, int? horizon = null, Action<int, int>? progress = null)
     {
         if (episodes < 1) throw new ArgumentException("at least one episode");
         using var env = EnvRegistry.Create(spec, episodes, new EnvOptions { AutoReset = AutoResetMode.Disabled, MaxEpisodeSteps = horizon });
@@ -31,7 +33,7 @@ public static class ExpertDemonstrations
                 if (active[i]) for (int j = 0; j < d; j++) obs[i].Add(env.Observation(j)[i]);
         }
         Observe();
-        int left = n;
+        int left = n, step = 0, limit = horizon ?? spec.MaxEpisodeSteps;
         while (left > 0)
         {
             if (spec.IsDiscrete) { expert.Act(env, ai); env.Step(ai); } else { expert.Act(env, af); env.Step(af); }
@@ -46,6 +48,8 @@ public static class ExpertDemonstrations
             Observe();   // the next observation of every lane that was running (the last one included)
             for (int i = 0; i < n; i++)
                 if (active[i] && (env.Terminated[i] || env.Truncated[i])) { active[i] = false; left--; }
+            step++;
+            progress?.Invoke(left == 0 ? limit : Math.Min(step, limit), limit);
         }
         var result = new MinariEpisode[n];
         for (int i = 0; i < n; i++)
