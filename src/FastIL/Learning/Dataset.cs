@@ -32,6 +32,9 @@ public sealed class Dataset : IColumnSource
     public int InputDim { get; }
     /// <summary>True when rows carry float targets (continuous actions) rather than int labels.</summary>
     public bool Continuous { get; }
+    /// <summary>The input columns' storage (capacity-long; rows past <see cref="Count"/> are not data), for kernels.</summary>
+    internal float[][] RawColumns => _inputs;
+
     /// <summary>Number of rows.</summary>
     public int Count { get; private set; }
     /// <summary>Rows that fit before the next growth.</summary>

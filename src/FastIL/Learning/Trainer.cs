@@ -167,15 +167,26 @@ public sealed partial class Trainer : IChunkJob, IDisposable
                 policy.Std[j] = std > 0 ? std : 1.0;
             }
         }
+        // Two-class fits on the raw (or standardized) inputs read the data set's float32 columns directly, standardizing
+        // on the fly with the same two roundings (BinaryRows): no double copy of the inputs per refit. Only the rows after
+        // the last multiple of four, which the span path handles, are widened here.
+        _direct = policy.Features.Kind == FeatureKind.Identity && Vector256.IsHardwareAccelerated && !Options.ScalarReference && !Options.ScalarHessian && !Options.DesignMatrix
+            && (_kind == PolicyKind.Logistic || (_kind == PolicyKind.Softmax && _rows == 2)) && _entWeight == 0;
+        _data = _direct ? data : null;
+        GrowArray(ref _shift, d);
+        GrowArray(ref _scale, d);
+        int from = _direct ? _n & ~3 : 0;
         for (int j = 0; j < d; j++)
         {
-            Span<double> z = _z[j].AsSpan(0, _n);
-            TensorPrimitives.ConvertChecked<float, double>(data.Column(j), z);   // exact widening, SIMD
+            _shift[j] = policy.Standardize ? policy.Mean[j] : 0.0;
+            _scale[j] = policy.Standardize ? 1.0 / policy.Std[j] : 1.0;
+            Span<double> z = _z[j].AsSpan(from, _n - from);
+            TensorPrimitives.ConvertChecked<float, double>(data.Column(j)[from..], z);   // exact widening, SIMD
             if (policy.Standardize)
             {
                 // (x − mean) · (1/std), in two exact-order passes as the scalar formula rounds them.
                 TensorPrimitives.Subtract(z, policy.Mean[j], z);
-                TensorPrimitives.Multiply(z, 1.0 / policy.Std[j], z);
+                TensorPrimitives.Multiply(z, _scale[j], z);
             }
         }
         if (policy.Features.Kind != FeatureKind.Identity) policy.Features.Apply<double>(_z, _phi, 0, _n);
@@ -255,6 +266,11 @@ public sealed partial class Trainer : IChunkJob, IDisposable
     private static double SquaredNorm(ReadOnlySpan<double> v) => OrderedDot.Dot(v, v);
 
     private double[] _evalTheta = [];
+    // Direct mode (see Prepare): the data set whose float32 columns BinaryRows reads, and per input the standardization
+    // z = (x − shift)·scale (0 and 1 when off).
+    private bool _direct;
+    private Dataset? _data;
+    private double[] _shift = [], _scale = [];
     // The last evaluation's arrays and results, and a version bumped whenever parameters are written in place.
     private (double[]? Theta, double[]? Grad, int Version, double F, double Correct) _lastEval;
     private int _thetaVersion;

@@ -54,6 +54,11 @@ public sealed record TrainerOptions
     public bool ScalarReference { get; init; }
     /// <summary>Forces the scalar path of the Hessian kernel (tests compare it with the Vector256 path).</summary>
     internal bool ScalarHessian { get; init; }
+    /// <summary>
+    /// Builds the double design matrix even where the two-class kernel reads the data set's float32 columns directly
+    /// (tests check that both give the same bits).
+    /// </summary>
+    internal bool DesignMatrix { get; init; }
 }
 
 /// <summary>The outcome of one fit.</summary>
