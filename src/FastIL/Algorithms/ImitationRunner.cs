@@ -16,7 +16,9 @@ namespace FastIL.Algorithms;
 /// </summary>
 public static class ImitationRunner
 {
-    private const ulong EvalStream = 0xE7A1UL, FinalStream = 0xF17A1UL, RolloutStream = 0x2011UL, MixStream = 0x3141UL;
+    private const ulong EvalStream = 0xE7A1UL, FinalStream = 0xF17A1UL;
+    /// <summary>Counter-RNG streams of the rollouts' reset seeds and β draws.</summary>
+    internal const ulong RolloutStream = 0x2011UL, MixStream = 0x3141UL;
 
     /// <summary>
     /// Runs <paramref name="config"/> with the built-in expert, or <paramref name="expert"/> when given. Pass a
@@ -59,6 +61,7 @@ public static class ImitationRunner
         int m = config.Rollouts;
         int horizon = config.Horizon ?? spec.MaxEpisodeSteps;
         int iterations = config.Algorithm == Algorithm.BC ? 1 : config.Iterations;
+        bool builtinExpert = expert is null;
         expert ??= BuiltinExperts.For(spec, Math.Max(m, config.EvalEpisodes));
         if (expert.IsDiscrete != spec.IsDiscrete) throw new ArgumentException($"the expert's actions are {(expert.IsDiscrete ? "discrete" : "continuous")} but {spec.Id}'s are not");
 
@@ -79,11 +82,14 @@ public static class ImitationRunner
             if (expert is not Experts.IBuiltinRuleExpert) throw new ArgumentException($"--device {Devices.ComputeDevices.Name(device)} runs the built-in experts only; use --device simd with a teacher policy");
         }
         double kernel0 = gpu?.KernelSeconds ?? 0, transfer0 = gpu?.TransferSeconds ?? 0;
-        var env = gpu is null ? ws.RolloutEnv(spec, m, horizon, config.Threads) : null;
+        // The built-in expert rolls out by lane blocks (BlockedRollout); a user's expert, or recording, takes the
+        // one-batch loop below (the same rows in the same order).
+        var blocked = gpu is null && recorder is null && builtinExpert && demonstrations is null ? ws.BlockedRollout(spec, m, horizon, config.Threads) : null;
+        var env = gpu is null && blocked is null && demonstrations is null ? ws.RolloutEnv(spec, m, horizon, config.Threads) : null;
         var evaluator = gpu is null ? ws.Evaluator(spec, config.EvalEpisodes, horizon, config.Threads) : null;
-        var rolloutInference = new PolicyInference(policy, m);
+        var rolloutInference = env is null ? null : new PolicyInference(policy, m);
         var evalInference = new PolicyInference(policy, config.EvalEpisodes);
-        var buffers = new RolloutBuffers(m, spec.ObservationSize);
+        var buffers = env is null ? null : new RolloutBuffers(m, spec.ObservationSize);
 
         var results = new List<IterationResult>(iterations);
         double bestReturn = double.NegativeInfinity;
@@ -102,10 +108,12 @@ public static class ImitationRunner
             }
             else if (gpu is not null)
                 steps = gpu.Rollout(policy, data, m, horizon, CounterRng.Bits(config.Seed, RolloutStream, (ulong)it, 0), config.Seed, it, beta, config.Mixing);
+            else if (blocked is not null)
+                steps = blocked.Run(policy, data, config, it, beta);
             else
             {
-                rolloutInference.Refresh();
-                steps = Rollout(env!, spec, expert, rolloutInference, data, buffers, config, it, beta, recorder);
+                rolloutInference!.Refresh();
+                steps = Rollout(env!, spec, expert, rolloutInference, data, buffers!, config, it, beta, recorder);
             }
             double rolloutSeconds = sw.Elapsed.TotalSeconds;
             sw.Restart();

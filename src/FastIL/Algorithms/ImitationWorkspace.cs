@@ -51,6 +51,21 @@ public sealed class ImitationWorkspace : IDisposable
         return _env;
     }
 
+    private (EnvSpec? Env, int M, int Horizon, int Threads) _blockedKey;
+    private BlockedRollout? _blocked;
+
+    internal BlockedRollout BlockedRollout(EnvSpec spec, int m, int horizon, int threads)
+    {
+        var key = ((EnvSpec?)spec, m, horizon, threads);
+        if (_blocked is null || _blockedKey != key)
+        {
+            _blocked?.Dispose();
+            _blocked = new BlockedRollout(spec, m, horizon, threads);
+            _blockedKey = key;
+        }
+        return _blocked;
+    }
+
     internal Evaluator Evaluator(EnvSpec spec, int episodes, int horizon, int threads)
     {
         var key = ((EnvSpec?)spec, episodes, horizon, threads);
@@ -86,6 +101,8 @@ public sealed class ImitationWorkspace : IDisposable
     public void Dispose()
     {
         _env?.Dispose();
+        _blocked?.Dispose();
+        _blocked = null;
         _evaluator?.Dispose();
         _trainer?.Dispose();
         _device?.Dispose();

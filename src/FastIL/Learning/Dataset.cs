@@ -113,6 +113,23 @@ public sealed class Dataset : IColumnSource
         return at;
     }
 
+    /// <summary>
+    /// Adds <paramref name="n"/> rows for a kernel to fill in place through <see cref="RawColumns"/> and
+    /// <see cref="RawLabels"/> / <see cref="RawTargets"/> (weights 1); returns the first.
+    /// </summary>
+    internal int AppendRows(int n)
+    {
+        int at = Reserve(n, default);
+        Count = at + n;
+        return at;
+    }
+
+    /// <summary>The labels' storage (capacity-long), for kernels.</summary>
+    internal int[] RawLabels => _labels;
+
+    /// <summary>The targets' storage (capacity-long), for kernels.</summary>
+    internal float[] RawTargets => _targets;
+
     /// <summary>Grows the storage (by doubling) to hold at least <paramref name="rows"/> rows.</summary>
     public void EnsureCapacity(int rows)
     {

@@ -1,0 +1,213 @@
+using FastIL.Envs;
+using FastIL.Experts;
+using FastIL.Learning;
+using FastIL.Parallel;
+using FastIL.Policies;
+using FastIL.Random;
+
+namespace FastIL.Algorithms;
+
+/// <summary>
+/// DAgger's rollout with the built-in expert, by lane blocks: the M trajectories are split into fixed blocks of
+/// <see cref="BlockLanes"/> lanes, each a small env of its own (<see cref="EnvOptions.FirstLane"/>: the same lanes,
+/// the same draws as one big batch). A thread runs its blocks for <see cref="StepsPerChunk"/> steps at a time:
+/// expert label, policy action, β-mix, env step, staging of (observation, label) for the lanes still running. The
+/// block's state stays in cache, and the threads meet once per chunk instead of once per step as one big batch's
+/// pool did. After a chunk the staged rows are appended in step order, lanes ascending, which is the data set's
+/// documented order, so the results are bit for bit those of the one-batch loop (<see cref="ImitationRunner"/>'s
+/// fallback, kept for user experts and recording) for any thread count.
+/// </summary>
+internal sealed class BlockedRollout : IChunkJob, IDisposable
+{
+    /// <summary>Lanes per block: a block's state, observations and scratch stay in L2.</summary>
+    public const int BlockLanes = 512;
+    /// <summary>Steps a block runs before the threads meet and the rows are appended.</summary>
+    public const int StepsPerChunk = 32;
+
+    private readonly EnvSpec _spec;
+    private readonly Block[] _blocks;
+    private readonly WorkerPool? _pool;
+    private readonly int _m, _d;
+    // The chunk being run (read by ExecuteChunk on every thread), and which phase: stepping, or copying into _data.
+    private int _t0;
+    private bool _copying;
+    private Dataset? _data;
+    private RunParameters _run;
+
+    private readonly record struct RunParameters(ulong Seed, int Iteration, double Beta, bool PerTrajectory);
+
+    private sealed class Block(VectorEnv env, IExpert expert, int first, int lanes, int d)
+    {
+        public readonly VectorEnv Env = env;
+        public readonly IExpert Expert = expert;
+        public readonly int First = first, Lanes = lanes;
+        public PolicyInference? Policy;
+        public readonly int[] ExpertA = new int[lanes], PolicyA = new int[lanes], Act = new int[lanes];
+        public readonly float[] ExpertF = new float[lanes], PolicyF = new float[lanes], ActF = new float[lanes];
+        public readonly bool[] Active = new bool[lanes], ExpertLane = new bool[lanes];
+        public int ActiveCount;
+        /// <summary>1 + the step in which the block's last trajectory ended (0 while one runs).</summary>
+        public int EndStep;
+        // Staging for one chunk: observation j of lane l at step k at [(k·D + j)·lanes + l]; label at [k·lanes + l].
+        public readonly float[] Obs = new float[StepsPerChunk * d * lanes];
+        public readonly int[] Labels = new int[StepsPerChunk * lanes];
+        public readonly float[] Targets = new float[StepsPerChunk * lanes];
+        public readonly bool[] Staged = new bool[StepsPerChunk * lanes];
+        /// <summary>Rows staged at each step of the chunk, and where in the data set they go.</summary>
+        public readonly int[] StagedCount = new int[StepsPerChunk], Offset = new int[StepsPerChunk];
+    }
+
+    /// <summary>Blocks for <paramref name="m"/> trajectories of up to <paramref name="horizon"/> steps on <paramref name="threads"/> threads.</summary>
+    public BlockedRollout(EnvSpec spec, int m, int horizon, int threads)
+    {
+        _spec = spec;
+        _m = m;
+        _d = spec.ObservationSize;
+        int count = (m + BlockLanes - 1) / BlockLanes;
+        _blocks = new Block[count];
+        for (int b = 0; b < count; b++)
+        {
+            int first = b * BlockLanes, lanes = Math.Min(BlockLanes, m - first);
+            var env = EnvRegistry.Create(spec, lanes, new EnvOptions { AutoReset = AutoResetMode.Disabled, Threads = 1, MaxEpisodeSteps = horizon, FirstLane = first });
+            _blocks[b] = new Block(env, BuiltinExperts.For(spec, lanes), first, lanes, _d);
+        }
+        _pool = threads > 1 && count > 1 ? new WorkerPool(Math.Min(threads, count)) : null;
+    }
+
+    /// <summary>The trajectories this rollout was built for.</summary>
+    public int Trajectories => _m;
+
+    /// <summary>
+    /// One iteration's rollout of <paramref name="policy"/> mixed with the expert (β = <paramref name="beta"/>), every
+    /// visited state appended to <paramref name="data"/> with the expert's label. Returns the lane-steps as the
+    /// one-batch loop counts them: all M lanes, until the last trajectory ends.
+    /// </summary>
+    public long Run(LinearPolicy policy, Dataset data, ImitationConfig config, int iteration, double beta)
+    {
+        ulong resetSeed = CounterRng.Bits(config.Seed, ImitationRunner.RolloutStream, (ulong)iteration, 0);
+        foreach (var b in _blocks)
+        {
+            if (b.Policy is null || !ReferenceEquals(b.Policy.Policy, policy)) b.Policy = new PolicyInference(policy, b.Lanes);
+            else b.Policy.Refresh();
+            b.Env.Reset(resetSeed);
+            Array.Fill(b.Active, true);
+            b.ActiveCount = b.Lanes;
+            b.EndStep = 0;
+            for (int l = 0; l < b.Lanes; l++)
+                b.ExpertLane[l] = CounterRng.Uniform(config.Seed, ImitationRunner.MixStream, (ulong)iteration, (ulong)(b.First + l)) < beta;
+        }
+        _run = new RunParameters(config.Seed, iteration, beta, config.Mixing == Mixing.PerTrajectory);
+        for (_t0 = 0; ; _t0 += StepsPerChunk)
+        {
+            RunBlocks(copying: false);
+            // The chunk's rows, step by step, blocks (lanes) ascending: the one-batch loop's order. Offsets first,
+            // then each block copies its own rows (in parallel: the data set's new pages are faulted in by both cores).
+            int at = data.Count, total = 0;
+            for (int k = 0; k < StepsPerChunk; k++)
+                foreach (var b in _blocks) { b.Offset[k] = at + total; total += b.StagedCount[k]; }
+            if (total > 0)
+            {
+                data.AppendRows(total);
+                _data = data;
+                RunBlocks(copying: true);
+                _data = null;
+            }
+            bool running = false;
+            foreach (var b in _blocks) running |= b.ActiveCount > 0;
+            if (!running) break;
+        }
+        int end = 0;
+        foreach (var b in _blocks) end = Math.Max(end, b.EndStep);
+        return (long)_m * end;
+    }
+
+    private void RunBlocks(bool copying)
+    {
+        _copying = copying;
+        if (_pool is null) for (int b = 0; b < _blocks.Length; b++) ExecuteChunk(b);
+        else _pool.Run(this, _blocks.Length);
+    }
+
+    /// <summary>Runs block <paramref name="block"/> for the chunk's steps, or copies its staged rows (any thread; blocks share nothing).</summary>
+    public void ExecuteChunk(int block)
+    {
+        if (_copying) { Copy(_blocks[block], _data!); return; }
+        Block b = _blocks[block];
+        var run = _run;
+        bool discrete = _spec.IsDiscrete, needPolicy = run.Beta < 1.0;
+        int lanes = b.Lanes, d = _d;
+        for (int k = 0; k < StepsPerChunk; k++)
+        {
+            Span<bool> staged = b.Staged.AsSpan(k * lanes, lanes);
+            if (b.ActiveCount == 0)
+            {
+                b.Staged.AsSpan(k * lanes).Clear();
+                b.StagedCount.AsSpan(k).Clear();
+                return;
+            }
+            int t = _t0 + k;
+            VectorEnv env = b.Env;
+            if (discrete) b.Expert.Act(env, b.ExpertA); else b.Expert.Act(env, b.ExpertF);
+            if (needPolicy) { if (discrete) b.Policy!.Act(env, b.PolicyA); else b.Policy!.Act(env, b.PolicyF); }
+            for (int l = 0; l < lanes; l++)
+            {
+                bool useExpert = !needPolicy || (run.PerTrajectory
+                    ? b.ExpertLane[l]
+                    : run.Beta > 0 && CounterRng.Uniform(run.Seed, ((ulong)run.Iteration << 32) | (uint)t, ImitationRunner.MixStream, (ulong)(b.First + l)) < run.Beta);
+                if (discrete) b.Act[l] = useExpert ? b.ExpertA[l] : b.PolicyA[l];
+                else b.ActF[l] = useExpert ? b.ExpertF[l] : b.PolicyF[l];
+            }
+            // Stage the states of the lanes still running, with the expert's labels.
+            b.Active.AsSpan(0, lanes).CopyTo(staged);
+            b.StagedCount[k] = b.ActiveCount;
+            for (int j = 0; j < d; j++) env.Observation(j).CopyTo(b.Obs.AsSpan((k * d + j) * lanes, lanes));
+            if (discrete) b.ExpertA.AsSpan(0, lanes).CopyTo(b.Labels.AsSpan(k * lanes, lanes));
+            else b.ExpertF.AsSpan(0, lanes).CopyTo(b.Targets.AsSpan(k * lanes, lanes));
+            if (discrete) env.Step(b.Act); else env.Step(b.ActF);
+            ReadOnlySpan<bool> term = env.Terminated, trunc = env.Truncated;
+            for (int l = 0; l < lanes; l++)
+                if (b.Active[l] && (term[l] || trunc[l]))
+                {
+                    b.Active[l] = false;
+                    if (--b.ActiveCount == 0) b.EndStep = t + 1;
+                }
+        }
+    }
+
+    // Block b's staged rows of the chunk into the data set at its offsets.
+    private void Copy(Block b, Dataset data)
+    {
+        bool discrete = _spec.IsDiscrete;
+        int d = _d, lanes = b.Lanes;
+        float[][] cols = data.RawColumns;
+        for (int k = 0; k < StepsPerChunk; k++)
+        {
+            if (b.StagedCount[k] == 0) continue;
+            ReadOnlySpan<bool> staged = b.Staged.AsSpan(k * lanes, lanes);
+            int at = b.Offset[k];
+            if (b.StagedCount[k] == lanes)
+            {
+                for (int j = 0; j < d; j++) b.Obs.AsSpan((k * d + j) * lanes, lanes).CopyTo(cols[j].AsSpan(at));
+                if (discrete) b.Labels.AsSpan(k * lanes, lanes).CopyTo(data.RawLabels.AsSpan(at));
+                else b.Targets.AsSpan(k * lanes, lanes).CopyTo(data.RawTargets.AsSpan(at));
+                continue;
+            }
+            for (int j = 0; j < d; j++)
+            {
+                float[] col = cols[j];
+                int o = at;
+                ReadOnlySpan<float> src = b.Obs.AsSpan((k * d + j) * lanes, lanes);
+                for (int l = 0; l < lanes; l++) if (staged[l]) col[o++] = src[l];
+            }
+            if (discrete) { int[] labels = data.RawLabels; for (int l = 0; l < lanes; l++) if (staged[l]) labels[at++] = b.Labels[k * lanes + l]; }
+            else { float[] targets = data.RawTargets; for (int l = 0; l < lanes; l++) if (staged[l]) targets[at++] = b.Targets[k * lanes + l]; }
+        }
+    }
+
+    /// <summary>Releases the blocks' envs and the pool's threads.</summary>
+    public void Dispose()
+    {
+        foreach (var b in _blocks) b.Env.Dispose();
+        _pool?.Dispose();
+    }
+}
