@@ -86,9 +86,11 @@ public static class ImitationRunner
         // one-batch loop below (the same rows in the same order).
         var blocked = gpu is null && recorder is null && builtinExpert && demonstrations is null ? ws.BlockedRollout(spec, m, horizon, config.Threads) : null;
         var env = gpu is null && blocked is null && demonstrations is null ? ws.RolloutEnv(spec, m, horizon, config.Threads) : null;
-        var evaluator = gpu is null ? ws.Evaluator(spec, config.EvalEpisodes, horizon, config.Threads) : null;
+        // Evaluations with the built-in expert run by lane blocks too (BlockedEvaluator: the same results).
+        var blockedEval = gpu is null && builtinExpert ? ws.BlockedEvaluator(spec, config.EvalEpisodes, horizon, config.Threads) : null;
+        var evaluator = gpu is null && blockedEval is null ? ws.Evaluator(spec, config.EvalEpisodes, horizon, config.Threads) : null;
         var rolloutInference = env is null ? null : new PolicyInference(policy, m);
-        var evalInference = new PolicyInference(policy, config.EvalEpisodes);
+        var evalInference = evaluator is null ? null : new PolicyInference(policy, config.EvalEpisodes);
         var buffers = env is null ? null : new RolloutBuffers(m, spec.ObservationSize);
 
         var results = new List<IterationResult>(iterations);
@@ -122,9 +124,10 @@ public static class ImitationRunner
             sw.Restart();
             EvaluationResult eval;
             if (gpu is not null) eval = gpu.Evaluate(policy, true, config.EvalEpisodes, horizon, evalSeed);
+            else if (blockedEval is not null) eval = blockedEval.Evaluate(policy, evalSeed);
             else
             {
-                evalInference.Refresh();
+                evalInference!.Refresh();
                 eval = evaluator!.Evaluate(evalInference, expert, evalSeed);
             }
             double evalSeconds = sw.Elapsed.TotalSeconds;
@@ -148,6 +151,11 @@ public static class ImitationRunner
         {
             final = gpu.Evaluate(best, true, config.EvalEpisodes, horizon, finalSeed);
             expertEval = gpu.Evaluate(null, false, config.EvalEpisodes, horizon, finalSeed);
+        }
+        else if (blockedEval is not null)
+        {
+            final = blockedEval.Evaluate(best, finalSeed);
+            expertEval = blockedEval.EvaluateExpert(finalSeed);
         }
         else
         {

@@ -66,6 +66,21 @@ public sealed class ImitationWorkspace : IDisposable
         return _blocked;
     }
 
+    private (EnvSpec? Env, int Episodes, int Horizon, int Threads) _blockedEvalKey;
+    private BlockedEvaluator? _blockedEval;
+
+    internal BlockedEvaluator BlockedEvaluator(EnvSpec spec, int episodes, int horizon, int threads)
+    {
+        var key = ((EnvSpec?)spec, episodes, horizon, threads);
+        if (_blockedEval is null || _blockedEvalKey != key)
+        {
+            _blockedEval?.Dispose();
+            _blockedEval = new BlockedEvaluator(spec, episodes, threads, horizon);
+            _blockedEvalKey = key;
+        }
+        return _blockedEval;
+    }
+
     internal Evaluator Evaluator(EnvSpec spec, int episodes, int horizon, int threads)
     {
         var key = ((EnvSpec?)spec, episodes, horizon, threads);
@@ -103,6 +118,8 @@ public sealed class ImitationWorkspace : IDisposable
         _env?.Dispose();
         _blocked?.Dispose();
         _blocked = null;
+        _blockedEval?.Dispose();
+        _blockedEval = null;
         _evaluator?.Dispose();
         _trainer?.Dispose();
         _device?.Dispose();

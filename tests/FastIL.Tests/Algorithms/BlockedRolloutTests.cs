@@ -6,8 +6,8 @@ using Xunit;
 namespace FastIL.Tests.Algorithms;
 
 /// <summary>
-/// The built-in expert's rollout runs by lane blocks (<c>BlockedRollout</c>); a caller's own expert takes the one-batch
-/// loop. Handing the built-in expert in as a caller's expert therefore runs the same DAgger both ways: every result
+/// With the built-in expert, rollouts and evaluations run by lane blocks (<c>BlockedRollout</c>, <c>BlockedEvaluator</c>);
+/// a caller's own expert takes the one-batch loop and <see cref="Evaluator"/>. Handing the built-in expert in as a caller's expert therefore runs the same DAgger both ways: every result
 /// must match bit for bit, for block counts that do not divide the lanes and for any thread count.
 /// </summary>
 public class BlockedRolloutTests
@@ -28,7 +28,7 @@ public class BlockedRolloutTests
     {
         var config = ImitationConfig.For(env) with
         {
-            Iterations = 3, Rollouts = rollouts, EvalEpisodes = 50, Threads = threads, Beta = BetaSchedule.Parse(beta), Mixing = mixing, Seed = 7,
+            Iterations = 3, Rollouts = rollouts, EvalEpisodes = rollouts + 37, Threads = threads, Beta = BetaSchedule.Parse(beta), Mixing = mixing, Seed = 7,
         };
         var spec = EnvRegistry.Get(env);
         RunResult blocked = ImitationRunner.Run(config);
@@ -41,11 +41,13 @@ public class BlockedRolloutTests
             Assert.Equal(a.DatasetSize, b.DatasetSize);
             Assert.Equal(a.RolloutSteps, b.RolloutSteps);
             Assert.Equal(a.Fit.Objective, b.Fit.Objective);
-            Assert.Equal(a.Eval.ReturnMean, b.Eval.ReturnMean);
+            Assert.Equal(a.Eval, b.Eval);
         }
         Assert.Equal(oneBatch.Policy.Weights, blocked.Policy.Weights);
         Assert.Equal(oneBatch.Policy.Bias, blocked.Policy.Bias);
         Assert.Equal(oneBatch.EnvSteps, blocked.EnvSteps);
+        Assert.Equal(oneBatch.Final, blocked.Final);
+        Assert.Equal(oneBatch.Expert, blocked.Expert);
     }
 
     [Fact]
