@@ -20,7 +20,7 @@ internal static class EnvBenchCommand
             CommonOptions.EnvRequired,
             new("envs", "N", "Lanes (environments stepped together)", "16384"),
             new("seconds", "S", "Seconds to run each path", "1"),
-            CommonOptions.Threads(),
+            new("threads", "T", "Threads; each owns a block of the lanes (its own env, the same lanes' draws) and steps it 32 steps at a time, meeting the others between", "1"),
             CliOption.OneOf("path", "Kernel path(s) to time; all = every path this CPU has", "all", "all", "auto", "scalar", "vector256", "vector512"),
             CommonOptions.PrecisionOption,
             CommonOptions.Device,
@@ -65,10 +65,22 @@ internal static class EnvBenchCommand
         var results = new List<(string Path, double StepsPerSecond, long Episodes)>();
         foreach (var path in paths)
         {
-            using VectorEnv env = EnvRegistry.Create(spec.Id, n, new EnvOptions { Precision = precision, Path = path, Threads = threads });
-            var (rate, episodes) = Measure(env, seconds);
-            results.Add((CommonOptions.Name(env.Path), rate, episodes));
-            if (!json) Console.WriteLine($"{spec.Id,-26} envs={n,-9} threads={threads} path={CommonOptions.Name(env.Path),-10} {rate / 1e6,10:F1} M env-steps/s  ({episodes} episodes ended)");
+            // One env per thread over a contiguous block of the lanes (FirstLane keeps each lane's draws): a thread
+            // steps its block 32 steps at a time, as DAgger's blocked rollout does, instead of meeting the others every step.
+            int blocks = Math.Min(threads, n);
+            var envs = new VectorEnv[blocks];
+            for (int b = 0; b < blocks; b++)
+            {
+                int first = (int)((long)n * b / blocks), next = (int)((long)n * (b + 1) / blocks);
+                envs[b] = EnvRegistry.Create(spec.Id, next - first, new EnvOptions { Precision = precision, Path = path, Threads = 1, FirstLane = first });
+            }
+            try
+            {
+                var (rate, episodes) = Measure(envs, seconds);
+                results.Add((CommonOptions.Name(envs[0].Path), rate, episodes));
+                if (!json) Console.WriteLine($"{spec.Id,-26} envs={n,-9} threads={threads} path={CommonOptions.Name(envs[0].Path),-10} {rate / 1e6,10:F1} M env-steps/s  ({episodes} episodes ended)");
+            }
+            finally { foreach (var e in envs) e.Dispose(); }
         }
         if (json) Console.WriteLine(Json(spec, n, threads, null, precision == Precision.Float64 ? "float64" : "float32", results));
         return 0;
@@ -117,37 +129,76 @@ internal static class EnvBenchCommand
     });
 
     /// <summary>Steps with pre-drawn random actions (so no RNG is timed) until the time is up.</summary>
-    public static (double StepsPerSecond, long Episodes) Measure(VectorEnv env, double seconds)
+    public static (double StepsPerSecond, long Episodes) Measure(VectorEnv env, double seconds) => Measure([env], seconds);
+
+    /// <summary>
+    /// Steps lane blocks (one env each, one thread each) with pre-drawn random actions until the time is up; the
+    /// threads meet every PerMeeting (32) steps. Returns env-steps per second over all lanes and the episodes ended.
+    /// </summary>
+    public static (double StepsPerSecond, long Episodes) Measure(VectorEnv[] envs, double seconds)
     {
-        int n = env.NumEnvs;
-        var spec = env.Spec;
-        var discrete = new int[ActionSets][];
-        var continuous = new float[ActionSets][];
-        for (int k = 0; k < ActionSets; k++)
-        {
-            discrete[k] = new int[n];
-            continuous[k] = new float[n];
-            for (int i = 0; i < n; i++)
-            {
-                double u = CounterRng.Uniform(12345, (ulong)i, (ulong)k, 99);
-                if (spec.IsDiscrete) discrete[k][i] = Math.Min(spec.ActionCount - 1, (int)(u * spec.ActionCount));
-                else continuous[k][i] = (float)(spec.ActionLow + (spec.ActionHigh - spec.ActionLow) * u);
-            }
-        }
-        env.Reset(0);
+        var job = new BlockSteps(envs);
+        using var pool = new FastIL.Parallel.WorkerPool(envs.Length);
+        int n = envs.Sum(e => e.NumEnvs);
+        foreach (var e in envs) e.Reset(0);
         // Warm-up: lets tiered JIT settle on the optimized kernel.
         var warm = Stopwatch.StartNew();
-        for (int s = 0; warm.Elapsed.TotalSeconds < Math.Min(0.3, seconds); s++) StepOnce(env, discrete, continuous, s);
-        env.Reset(0);
+        while (warm.Elapsed.TotalSeconds < Math.Min(0.3, seconds)) pool.Run(job, envs.Length);
+        foreach (var e in envs) e.Reset(0);
+        job.Step = 0;
+        long episodes0 = envs.Sum(e => e.EpisodesCompleted);
         long steps = 0;
         var sw = Stopwatch.StartNew();
         while (sw.Elapsed.TotalSeconds < seconds)
         {
-            for (int k = 0; k < 8; k++) StepOnce(env, discrete, continuous, (int)steps + k);
-            steps += 8;
+            pool.Run(job, envs.Length);
+            job.Step += BlockSteps.PerMeeting;
+            steps += BlockSteps.PerMeeting;
         }
         double elapsed = sw.Elapsed.TotalSeconds;
-        return (steps * (double)n / elapsed, env.EpisodesCompleted);
+        return (steps * (double)n / elapsed, envs.Sum(e => e.EpisodesCompleted) - episodes0);
+    }
+
+    /// <summary>PerMeeting steps of every block per run of the pool, each block with its lanes' slice of the pre-drawn actions.</summary>
+    private sealed class BlockSteps : FastIL.Parallel.IChunkJob
+    {
+        public const int PerMeeting = 32;
+        private readonly VectorEnv[] _envs;
+        private readonly int[][][] _discrete;
+        private readonly float[][][] _continuous;
+        public int Step;
+
+        public BlockSteps(VectorEnv[] envs)
+        {
+            _envs = envs;
+            _discrete = new int[envs.Length][][];
+            _continuous = new float[envs.Length][][];
+            int first = 0;
+            for (int b = 0; b < envs.Length; b++)
+            {
+                int n = envs[b].NumEnvs;
+                var spec = envs[b].Spec;
+                _discrete[b] = new int[ActionSets][];
+                _continuous[b] = new float[ActionSets][];
+                for (int k = 0; k < ActionSets; k++)
+                {
+                    _discrete[b][k] = new int[n];
+                    _continuous[b][k] = new float[n];
+                    for (int i = 0; i < n; i++)
+                    {
+                        double u = CounterRng.Uniform(12345, (ulong)(first + i), (ulong)k, 99);
+                        if (spec.IsDiscrete) _discrete[b][k][i] = Math.Min(spec.ActionCount - 1, (int)(u * spec.ActionCount));
+                        else _continuous[b][k][i] = (float)(spec.ActionLow + (spec.ActionHigh - spec.ActionLow) * u);
+                    }
+                }
+                first += n;
+            }
+        }
+
+        public void ExecuteChunk(int block)
+        {
+            for (int k = 0; k < PerMeeting; k++) StepOnce(_envs[block], _discrete[block], _continuous[block], Step + k);
+        }
     }
 
     private static void StepOnce(VectorEnv env, int[][] discrete, float[][] continuous, int s)
