@@ -10,9 +10,12 @@ namespace FastIL.Algorithms;
 /// </summary>
 public sealed class ImitationWorkspace : IDisposable
 {
-    private (EnvSpec? Env, int M, int Horizon, int Threads) _envKey;
+    // What a kept env-backed object was made for: the env, its lanes (trajectories or episodes), horizon and threads.
+    private readonly record struct Shape(EnvSpec Env, int Lanes, int Horizon, int Threads);
+
+    private Shape _envKey;
     private VectorEnv? _env;
-    private (EnvSpec? Env, int Episodes, int Horizon, int Threads) _evalKey;
+    private Shape _evalKey;
     private Evaluator? _evaluator;
     private TrainerOptions? _trainerKey;
     private Trainer? _trainer;
@@ -40,58 +43,35 @@ public sealed class ImitationWorkspace : IDisposable
     }
 
     internal VectorEnv RolloutEnv(EnvSpec spec, int m, int horizon, int threads)
+        => Keep(ref _env, ref _envKey, new Shape(spec, m, horizon, threads),
+            static k => EnvRegistry.Create(k.Env, k.Lanes, new EnvOptions { AutoReset = AutoResetMode.Disabled, Threads = k.Threads, MaxEpisodeSteps = k.Horizon }));
+
+    // The kept object while the next run asks for the same key; otherwise it is disposed and made anew.
+    private static T Keep<TKey, T>(ref T? value, ref TKey key, TKey want, Func<TKey, T> create) where T : class, IDisposable where TKey : IEquatable<TKey>
     {
-        var key = ((EnvSpec?)spec, m, horizon, threads);
-        if (_env is null || _envKey != key)
+        if (value is null || !key.Equals(want))
         {
-            _env?.Dispose();
-            _env = EnvRegistry.Create(spec, m, new EnvOptions { AutoReset = AutoResetMode.Disabled, Threads = threads, MaxEpisodeSteps = horizon });
-            _envKey = key;
+            value?.Dispose();
+            value = create(want);
+            key = want;
         }
-        return _env;
+        return value;
     }
 
-    private (EnvSpec? Env, int M, int Horizon, int Threads) _blockedKey;
+    private Shape _blockedKey;
     private BlockedRollout? _blocked;
 
     internal BlockedRollout BlockedRollout(EnvSpec spec, int m, int horizon, int threads)
-    {
-        var key = ((EnvSpec?)spec, m, horizon, threads);
-        if (_blocked is null || _blockedKey != key)
-        {
-            _blocked?.Dispose();
-            _blocked = new BlockedRollout(spec, m, horizon, threads);
-            _blockedKey = key;
-        }
-        return _blocked;
-    }
+        => Keep(ref _blocked, ref _blockedKey, new Shape(spec, m, horizon, threads), static k => new BlockedRollout(k.Env, k.Lanes, k.Horizon, k.Threads));
 
-    private (EnvSpec? Env, int Episodes, int Horizon, int Threads) _blockedEvalKey;
+    private Shape _blockedEvalKey;
     private BlockedEvaluator? _blockedEval;
 
     internal BlockedEvaluator BlockedEvaluator(EnvSpec spec, int episodes, int horizon, int threads)
-    {
-        var key = ((EnvSpec?)spec, episodes, horizon, threads);
-        if (_blockedEval is null || _blockedEvalKey != key)
-        {
-            _blockedEval?.Dispose();
-            _blockedEval = new BlockedEvaluator(spec, episodes, threads, horizon);
-            _blockedEvalKey = key;
-        }
-        return _blockedEval;
-    }
+        => Keep(ref _blockedEval, ref _blockedEvalKey, new Shape(spec, episodes, horizon, threads), static k => new BlockedEvaluator(k.Env, k.Lanes, k.Threads, k.Horizon));
 
     internal Evaluator Evaluator(EnvSpec spec, int episodes, int horizon, int threads)
-    {
-        var key = ((EnvSpec?)spec, episodes, horizon, threads);
-        if (_evaluator is null || _evalKey != key)
-        {
-            _evaluator?.Dispose();
-            _evaluator = new Evaluator(spec, episodes, threads, horizon);
-            _evalKey = key;
-        }
-        return _evaluator;
-    }
+        => Keep(ref _evaluator, ref _evalKey, new Shape(spec, episodes, horizon, threads), static k => new Evaluator(k.Env, k.Lanes, k.Threads, k.Horizon));
 
     internal Trainer Trainer(TrainerOptions options)
     {
