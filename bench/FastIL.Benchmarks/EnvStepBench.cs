@@ -19,9 +19,12 @@ public class EnvStepBench
     private float[][] _continuous = null!;
     private int _k;
 
-    /// <summary>Env id.</summary>
-    [Params("CartPole-v1", "MountainCar-v0", "Acrobot-v1", "Pendulum-v1", "MountainCarContinuous-v0")]
+    /// <summary>Env id: every classic-control env of the registry.</summary>
+    [ParamsSource(nameof(Envs))]
     public string Env { get; set; } = "CartPole-v1";
+
+    /// <summary>The registry's classic-control envs (the ones with SIMD paths).</summary>
+    public static IEnumerable<string> Envs => EnvRegistry.ClassicControl.Select(s => s.Id);
 
     /// <summary>Kernel path.</summary>
     [ParamsSource(nameof(Paths))]

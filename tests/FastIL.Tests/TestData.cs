@@ -10,7 +10,8 @@ internal static class TestData
     public static string RefCsv(string envId) => Path.Combine(Dir, "refdata", envId + ".csv");
     public static CsvTable Ref(string envId) => CsvTable.Read(RefCsv(envId));
 
-    public static readonly string[] EnvIds = ["CartPole-v1", "MountainCar-v0", "Acrobot-v1", "Pendulum-v1", "MountainCarContinuous-v0"];
+    /// <summary>The envs with Gymnasium reference rows: the registry's classic-control envs.</summary>
+    public static readonly string[] EnvIds = [.. FastIL.Envs.EnvRegistry.ClassicControl.Select(s => s.Id)];
     public static IEnumerable<object[]> Envs() => EnvIds.Select(e => new object[] { e });
 }
 

@@ -65,15 +65,5 @@ public sealed record ImitationConfig
     public bool SelectBest { get; init; } = true;
 
     /// <summary>Per-env defaults (see the README's table for what they reach).</summary>
-    public static ImitationConfig For(string envId) => envId switch
-    {
-        "CartPole-v1" => new() { Env = envId, Iterations = 5, Rollouts = 5, Policy = PolicyKind.Logistic, L2 = 1e-4 },
-        "MountainCar-v0" => new() { Env = envId, Iterations = 6, Rollouts = 16, Policy = PolicyKind.Softmax, Standardize = true, L2 = 1e-8 },
-        "Acrobot-v1" => new() { Env = envId, Iterations = 5, Rollouts = 8, Policy = PolicyKind.Softmax, Standardize = true, L2 = 1e-4 },
-        "Pendulum-v1" => new() { Env = envId, Iterations = 6, Rollouts = 16, Policy = PolicyKind.Linear, Features = "rff:128:1", Standardize = true, L2 = 1e-6 },
-        "MountainCarContinuous-v0" => new() { Env = envId, Iterations = 6, Rollouts = 8, Policy = PolicyKind.Linear, Features = "rff:128:1", Standardize = true, L2 = 1e-6 },
-        // Logistic over the coarse sensor the ring's turn pattern is built for (see DriftRing): errs only at hazards.
-        "DriftRing-v0" => new() { Env = envId, Iterations = 4, Rollouts = 32, Policy = PolicyKind.Logistic, Features = "coarse:8", L2 = 1e-6, SelectBest = false },
-        _ => new() { Env = envId },
-    };
+    public static ImitationConfig For(string envId) => Envs.EnvRegistry.Find(envId)?.Defaults ?? new() { Env = envId };
 }

@@ -14,15 +14,8 @@ namespace FastIL.Devices;
 internal abstract class DeviceEnvKernels
 {
     /// <summary>The env's kernels; a clear error for envs without lane dynamics.</summary>
-    public static DeviceEnvKernels For(EnvSpec spec, Accelerator accelerator) => spec.Id switch
-    {
-        "CartPole-v1" => new DeviceEnvKernels<CartPoleDynamics, CartPoleRule>(accelerator),
-        "MountainCar-v0" => new DeviceEnvKernels<MountainCarDynamics, MountainCarRule>(accelerator),
-        "Acrobot-v1" => new DeviceEnvKernels<AcrobotDynamics, AcrobotRule>(accelerator),
-        "Pendulum-v1" => new DeviceEnvKernels<PendulumDynamics, PendulumRule>(accelerator),
-        "MountainCarContinuous-v0" => new DeviceEnvKernels<MountainCarContinuousDynamics, MountainCarContinuousRule>(accelerator),
-        _ => throw new ArgumentException($"{spec.Id} has no ILGPU kernels (only the classic-control envs do): use --device simd"),
-    };
+    public static DeviceEnvKernels For(EnvSpec spec, Accelerator accelerator)
+        => spec.Lanes?.CreateDeviceKernels(accelerator) ?? throw new ArgumentException($"{spec.Id} has no ILGPU kernels (only the classic-control envs do): use --device simd");
 
     /// <summary>The fused DAgger rollout.</summary>
     public abstract Action<Index1D, LaneEnv, LanePolicy, LaneMix, ArrayView<float>, ArrayView<float>, ArrayView<int>> Rollout { get; }

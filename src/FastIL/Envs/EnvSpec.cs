@@ -39,6 +39,18 @@ public sealed class EnvSpec
     /// <summary>Builds the env's built-in expert for batches of up to the given rows; null: <see cref="Experts.BuiltinExperts"/>' own.</summary>
     public Func<int, Experts.IExpert>? CreateExpert { get; init; }
 
+    /// <summary>
+    /// The env's lane code (dynamics and expert rule in FastIL.Kernels) turned into batches, the built-in expert and
+    /// the ILGPU kernels; null for envs built by <see cref="CreateBatch"/> (the tabular ones).
+    /// </summary>
+    internal ILaneCode? Lanes { get; init; }
+    /// <summary>The built-in expert's name in reports (envs with <see cref="Lanes"/>).</summary>
+    public string? ExpertName { get; init; }
+    /// <summary>The env's default BC/DAgger run (<see cref="Algorithms.ImitationConfig.For"/>); null: the generic defaults.</summary>
+    public Algorithms.ImitationConfig? Defaults { get; init; }
+    /// <summary>Gymnasium's registration of the id (for Minari's <c>env_spec</c>); null for envs Gymnasium does not have.</summary>
+    public GymnasiumRegistration? Gymnasium { get; init; }
+
     /// <summary>Whether batches have SIMD paths and a float64 mode (false for the tabular envs: scalar, integer state).</summary>
     public bool HasSimdPaths { get; init; } = true;
 

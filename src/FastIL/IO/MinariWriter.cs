@@ -22,15 +22,9 @@ public static class MinariWriter
     private enum H5Bool : byte { FALSE = 0, TRUE = 1 }
 
     /// <summary>Gymnasium's registration of each classic-control id (entry points, thresholds), for <c>env_spec</c>.</summary>
-    private static (string Entry, string Vector, double? Threshold) Gymnasium(string id) => id switch
-    {
-        "CartPole-v1" => ("gymnasium.envs.classic_control.cartpole:CartPoleEnv", "gymnasium.envs.classic_control.cartpole:CartPoleVectorEnv", 475.0),
-        "MountainCar-v0" => ("gymnasium.envs.classic_control.mountain_car:MountainCarEnv", "", -110.0),
-        "MountainCarContinuous-v0" => ("gymnasium.envs.classic_control.continuous_mountain_car:Continuous_MountainCarEnv", "", 90.0),
-        "Acrobot-v1" => ("gymnasium.envs.classic_control.acrobot:AcrobotEnv", "", -100.0),
-        "Pendulum-v1" => ("gymnasium.envs.classic_control.pendulum:PendulumEnv", "", null),
-        _ => throw new ArgumentException($"{id} is not a Gymnasium env: Minari datasets name a Gymnasium id"),
-    };
+    private static (string Entry, string Vector, double? Threshold) Gymnasium(string id)
+        => EnvRegistry.Find(id)?.Gymnasium is { } g ? (g.EntryPoint, g.VectorEntryPoint, g.RewardThreshold)
+            : throw new ArgumentException($"{id} is not a Gymnasium env: Minari datasets name a Gymnasium id");
 
     /// <summary>Checks a dataset id <c>NS/NAME-vN</c> (Minari's form) and returns its parts.</summary>
     public static (string Namespace, string Name) ParseId(string datasetId)

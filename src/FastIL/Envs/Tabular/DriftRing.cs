@@ -92,6 +92,8 @@ public sealed class DriftRing
             ResetLow = [0, 0], ResetHigh = [n, 0],
             CreateBatch = (spec, lanes, options) => new DriftRingEnv(this, spec, lanes, options),
             CreateExpert = _ => new DriftRingExpert(this),
+            // Logistic over the coarse sensor the ring's turn pattern is built for: errs only at hazards.
+            Defaults = new Algorithms.ImitationConfig { Env = Id, Iterations = 4, Rollouts = 32, Policy = Policies.PolicyKind.Logistic, Features = "coarse:8", L2 = 1e-6, SelectBest = false },
         };
     }
 
