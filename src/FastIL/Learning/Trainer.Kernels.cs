@@ -1,0 +1,430 @@
+using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using FastIL.Kernels.MathKernels;
+using FastIL.Policies;
+
+namespace FastIL.Learning;
+
+// The row kernels of one block: objective, gradient and Hessian sums (SIMD, span and scalar reference paths). The
+// two-class kernel is in Trainer.BinaryKernel.cs.
+public sealed partial class Trainer
+{
+    /// <summary>One block of rows: partial loss, correct count and gradient (called by the worker pool).</summary>
+    public void ExecuteChunk(int block)
+    {
+        if (Options.ScalarReference) { ExecuteChunkScalar(block); return; }
+        int r0 = block * BlockRows, len = Math.Min(_n, r0 + BlockRows) - r0;
+        Span<double> part = _partials.AsSpan(block * _partialStride, _partialStride);
+        part.Clear();
+        if (_withHessian) HessianAccumulators().Clear();
+        // Discrete policies without an entropy bonus: one fused pass, four rows per step (the binary kernel for two
+        // classes, the general one for more); the rest by spans.
+        bool fused = Vector256.IsHardwareAccelerated && _kind != PolicyKind.Linear && _entWeight == 0 && !Options.ScalarHessian;
+        int done = fused && (_kind == PolicyKind.Logistic || TwoClassSoftmax)
+            ? _features switch
+            {
+                1 => BinaryRows<Dim1>(part, r0, len), 2 => BinaryRows<Dim2>(part, r0, len), 3 => BinaryRows<Dim3>(part, r0, len),
+                4 => BinaryRows<Dim4>(part, r0, len), 5 => BinaryRows<Dim5>(part, r0, len), 6 => BinaryRows<Dim6>(part, r0, len),
+                _ => BinaryRows<DimAny>(part, r0, len),
+            }
+            : fused ? _features switch
+            {
+                // Compile-time feature counts let the JIT fold the inner loops' bounds (generic struct specialization).
+                1 => FusedRows<Dim1>(part, r0, len), 2 => FusedRows<Dim2>(part, r0, len), 3 => FusedRows<Dim3>(part, r0, len),
+                4 => FusedRows<Dim4>(part, r0, len), 5 => FusedRows<Dim5>(part, r0, len), 6 => FusedRows<Dim6>(part, r0, len),
+                _ => FusedRows<DimAny>(part, r0, len),
+            }
+            : 0;
+        if (done < len) SpanRows(part, r0 + done, len - done);
+        if (_withHessian) StoreHessian(part);
+    }
+
+    /// <summary>The span-based block kernel (TensorPrimitives per column), accumulating into <paramref name="part"/>.</summary>
+    private void SpanRows(Span<double> part, int r0, int len)
+    {
+        double[] theta = _evalTheta;
+        int classes = _kind == PolicyKind.Logistic ? 2 : _rows;
+        if (t_logits is null || t_logits.Length < classes) t_logits = new double[Math.Max(classes, 4)][];
+        for (int c = 0; c < classes; c++) t_logits[c] ??= new double[BlockRows];
+        t_m ??= new double[BlockRows];
+        t_s ??= new double[BlockRows];
+        double[][] l = t_logits;
+        Span<double> m = t_m.AsSpan(0, len), s = t_s.AsSpan(0, len);
+
+        // Logits z_r = b_r + Σ_k θ[r·F + k]·φ_k. For logistic, class 0 is pinned at 0 and row 0 drives class 1.
+        int first = _kind == PolicyKind.Logistic ? 1 : 0;
+        if (first == 1) l[0].AsSpan(0, len).Clear();
+        for (int r = 0; r < _rows; r++)
+        {
+            Span<double> z = l[r + first].AsSpan(0, len);
+            z.Fill(theta[_rows * _features + r]);
+            for (int k = 0; k < _features; k++) TensorPrimitives.MultiplyAdd(_phi[k].AsSpan(r0, len), theta[r * _features + k], z, z);
+        }
+
+        if (_kind == PolicyKind.Linear)
+        {
+            Span<double> res = l[0].AsSpan(0, len);
+            TensorPrimitives.Subtract(res, _y.AsSpan(r0, len), res);       // ŷ − y
+            if (_weighted)
+            {
+                TensorPrimitives.Multiply(res, _w.AsSpan(r0, len), s);     // w(ŷ − y)
+                part[0] += OrderedDot.Dot(s, res);
+                TensorPrimitives.Multiply(s, 2.0, res);
+            }
+            else
+            {
+                part[0] += OrderedDot.Dot(res, res);
+                TensorPrimitives.Multiply(res, 2.0, res);
+            }
+            AccumulateGradient(part, l, first: 0, r0, len);
+            return;
+        }
+
+        // Stable log-sum-exp: m = max_c l_c, s = Σ exp(l_c − m), −log p_y = log s − (l_y − m).
+        l[0].AsSpan(0, len).CopyTo(m);
+        for (int c = 1; c < classes; c++) TensorPrimitives.Max(m, l[c].AsSpan(0, len), m);
+        for (int c = 0; c < classes; c++) TensorPrimitives.Subtract(l[c].AsSpan(0, len), m, l[c].AsSpan(0, len)); // ≤ 0
+        // Loss and greedy accuracy from the shifted logits (before exponentiation, so nothing underflows).
+        double loss = 0, correct = 0;
+        ReadOnlySpan<int> y = _labels.AsSpan(r0, len);
+        for (int i = 0; i < len; i++)
+        {
+            int yi = y[i];
+            double ly = l[yi][i];
+            bool ok = true;
+            for (int c = 0; c < classes; c++) if (l[c][i] > ly || (l[c][i] == ly && c < yi)) { ok = false; break; }
+            if (ok) correct++;
+            m[i] = ly; // keep l_y − m for the loss below
+        }
+        s.Clear();
+        for (int c = 0; c < classes; c++)
+        {
+            Span<double> lc = l[c].AsSpan(0, len);
+            TensorPrimitives.Exp(lc, lc);              // e_c = exp(l_c − m)
+            TensorPrimitives.Add(s, lc, s);
+        }
+        for (int c = 0; c < classes; c++) TensorPrimitives.Divide(l[c].AsSpan(0, len), s, l[c].AsSpan(0, len));   // p_c
+        // −log p_y = log s − (l_y − m), summed (weighted) with SIMD.
+        TensorPrimitives.Log(s, s);
+        TensorPrimitives.Subtract(s, m, s);
+        loss = _weighted ? OrderedDot.Dot(s, _w.AsSpan(r0, len)) : OrderedDot.Sum(s);
+
+        if (_entWeight != 0)
+        {
+            // H = −Σ p log p; the objective adds −ent·H, whose gradient wrt logit c is ent·p_c·(log p_c + H).
+            for (int i = 0; i < len; i++)
+            {
+                double h = 0;
+                for (int c = 0; c < classes; c++) { double pc = l[c][i]; if (pc > 0) h -= pc * Math.Log(pc); }
+                double wi = _weighted ? _w[r0 + i] : 1.0;
+                loss -= _entWeight * wi * h;
+                for (int c = 0; c < classes; c++)
+                {
+                    double pc = l[c][i];
+                    if (pc > 0) l[c][i] = pc + _entWeight * pc * (Math.Log(pc) + h);
+                }
+            }
+        }
+        if (_withHessian) AccumulateHessian(part, l, first, classes, r0, len);
+        for (int i = 0; i < len; i++) l[y[i]][i] -= 1.0;                 // p_c − [y = c] (+ entropy term)
+        if (_weighted)
+            for (int c = first; c < classes; c++) TensorPrimitives.Multiply(l[c].AsSpan(0, len), _w.AsSpan(r0, len), l[c].AsSpan(0, len));
+        part[0] += loss;
+        part[1] += correct;
+        AccumulateGradient(part, l, first, r0, len);
+    }
+
+    /// <summary>
+    /// The scalar reference of <see cref="ExecuteChunk"/>: the same objective row by row with plain loops and
+    /// <see cref="Math.Exp"/>, no SIMD, no shared helpers.
+    /// </summary>
+    private void ExecuteChunkScalar(int block)
+    {
+        int r0 = block * BlockRows, r1 = Math.Min(_n, r0 + BlockRows);
+        double[] theta = _evalTheta;
+        Span<double> part = _partials.AsSpan(block * _partialStride, _partialStride);
+        part.Clear();
+        Span<double> grad = part[2..];
+        int classes = _kind == PolicyKind.Logistic ? 2 : _rows, first = _kind == PolicyKind.Logistic ? 1 : 0;
+        Span<double> l = stackalloc double[Math.Max(classes, 1)];
+        Span<double> res = stackalloc double[Math.Max(classes, 1)];
+        double loss = 0, correct = 0;
+        for (int i = r0; i < r1; i++)
+        {
+            double w = _weighted ? _w[i] : 1.0;
+            l.Clear();
+            for (int r = 0; r < _rows; r++)
+            {
+                double z = theta[_rows * _features + r];
+                for (int k = 0; k < _features; k++) z += theta[r * _features + k] * _phi[k][i];
+                l[r + first] = z;
+            }
+            if (_kind == PolicyKind.Linear)
+            {
+                double e = l[0] - _y[i];
+                loss += w * e * e;
+                res[0] = w * 2 * e;
+            }
+            else
+            {
+                int y = _labels[i];
+                double m = l[0];
+                for (int c = 1; c < classes; c++) m = Math.Max(m, l[c]);
+                double s = 0;
+                for (int c = 0; c < classes; c++) s += Math.Exp(l[c] - m);
+                double logS = Math.Log(s), h = 0;
+                int argmax = 0;
+                for (int c = 1; c < classes; c++) if (l[c] > l[argmax]) argmax = c;
+                if (argmax == y) correct++;
+                loss += w * (logS - (l[y] - m));
+                for (int c = 0; c < classes; c++) { double lp = l[c] - m - logS; h -= Math.Exp(lp) * lp; }
+                loss -= _entWeight * w * h;
+                for (int c = 0; c < classes; c++)
+                {
+                    double lp = l[c] - m - logS, pc = Math.Exp(lp);
+                    res[c] = w * (pc - (c == y ? 1 : 0) + _entWeight * pc * (lp + h));
+                }
+            }
+            for (int r = 0; r < _rows; r++)
+            {
+                double g = res[r + first];
+                for (int k = 0; k < _features; k++) grad[r * _features + k] += g * _phi[k][i];
+                grad[_rows * _features + r] += g;
+            }
+        }
+        part[0] = loss;
+        part[1] = correct;
+    }
+
+    [ThreadStatic] private static double[]? t_hacc, t_gacc;
+
+    // Unique Hessian sums of one block: for free-row pairs r ≤ s and extended-feature pairs a ≤ b, four lanes each
+    // (the fused kernel's Vector256 lanes; the scalar path adds into lane 0).
+    // A two-class softmax needs one row pair, not three: p₁ = 1 − p₀ makes the weights p₀(1 − p₀), −p₀p₁ and p₁(1 − p₁)
+    // equal up to sign, so its Hessian is [[B, −B], [−B, B]] with one block B (a third of the work per row).
+    private bool TwoClassSoftmax => _kind == PolicyKind.Softmax && _rows == 2;
+
+    private int HessianPairsRS => TwoClassSoftmax ? 1 : _rows * (_rows + 1) / 2;
+
+    private int HessianPairsAB => (_features + 1) * (_features + 2) / 2;
+
+    /// <summary>The calling thread's gradient accumulators (<paramref name="length"/> doubles), cleared.</summary>
+    private static Span<double> GradientAccumulators(int length)
+    {
+        if (t_gacc is null || t_gacc.Length < length) t_gacc = new double[Math.Max(length, 64)];
+        Span<double> gacc = t_gacc.AsSpan(0, length);
+        gacc.Clear();
+        return gacc;
+    }
+
+    private Span<double> HessianAccumulators()
+    {
+        int n = HessianPairsRS * HessianPairsAB * 4;
+        if (t_hacc is null || t_hacc.Length < n) t_hacc = new double[Math.Max(n, 64)];
+        return t_hacc.AsSpan(0, n);
+    }
+
+    /// <summary>
+    /// Scalar Hessian accumulation for rows of the span path: Σ_i w_i·(p_r·[r = s] − p_r·p_s)·φ̃_a·φ̃_b for free rows
+    /// r ≤ s and extended features a ≤ b (φ and the bias 1).
+    /// </summary>
+    private void AccumulateHessian(Span<double> part, double[][] prob, int first, int classes, int r0, int len)
+    {
+        int rows = _rows, f = _features, fe = f + 1, pairsAB = HessianPairsAB;
+        Span<double> acc = HessianAccumulators();
+        Span<double> c = stackalloc double[HessianPairsRS];
+        Span<double> phi = stackalloc double[fe];
+        for (int i = 0; i < len; i++)
+        {
+            double w = _weighted ? _w[r0 + i] : 1.0;
+            int k = 0;
+            if (TwoClassSoftmax) c[0] = w * (prob[0][i] * prob[1][i]);
+            else
+                for (int r = 0; r < rows; r++)
+                    for (int s2 = r; s2 < rows; s2++, k++)
+                    {
+                        double pr = prob[r + first][i], ps = prob[s2 + first][i];
+                        c[k] = w * (r == s2 ? pr * (1 - ps) : -(pr * ps));
+                    }
+            for (int a = 0; a < f; a++) phi[a] = _phi[a][r0 + i];
+            phi[f] = 1.0;
+            int ab = 0;
+            for (int a = 0; a < fe; a++)
+                for (int b = a; b < fe; b++, ab++)
+                {
+                    double m = phi[a] * phi[b];
+                    for (int rs = 0; rs < c.Length; rs++) acc[(rs * pairsAB + ab) * 4] += c[rs] * m;
+                }
+        }
+    }
+
+    /// <summary>Sums the lanes of the block's Hessian accumulators and writes the full symmetric P×P matrix into its slot.</summary>
+    private void StoreHessian(Span<double> part)
+    {
+        int rows = _rows, f = _features, fe = f + 1, p = rows * f + rows, pairsAB = HessianPairsAB;
+        Span<double> acc = HessianAccumulators();
+        Span<double> h = part.Slice(2 + p, p * p);
+        int kk = 0;
+        bool twoClass = TwoClassSoftmax;
+        for (int r = 0; r < rows; r++)
+            for (int s2 = r; s2 < rows; s2++, kk++)
+            {
+                int ab = 0, slot = twoClass ? 0 : kk;
+                double sign = twoClass && r != s2 ? -1.0 : 1.0;
+                for (int a = 0; a < fe; a++)
+                    for (int b = a; b < fe; b++, ab++)
+                    {
+                        int o = (slot * pairsAB + ab) * 4;
+                        double v = sign * ((acc[o] + acc[o + 1]) + (acc[o + 2] + acc[o + 3]));
+                        int ia = a < f ? r * f + a : rows * f + r, ib = b < f ? s2 * f + b : rows * f + s2;
+                        int ja = a < f ? s2 * f + a : rows * f + s2, jb = b < f ? r * f + b : rows * f + r;
+                        h[ia * p + ib] = v; h[ib * p + ia] = v; // (r,a)-(s,b)
+                        h[ja * p + jb] = v; h[jb * p + ja] = v; // (s,a)-(r,b): the same sum with a and b swapped
+                    }
+            }
+    }
+
+    /// <summary>
+    /// The fused kernel for softmax policies with three or more classes (two-class problems take
+    /// <see cref="BinaryRows"/>) without an entropy bonus: for four rows at a time it computes the
+    /// logits, a stable log-sum-exp, the weighted NLL, the greedy hit, the residuals w·(p − onehot(y)), their
+    /// products with the features (the gradient) and, for Newton, the Hessian sums — one pass over the data instead of
+    /// dozens. Returns the number of rows handled (a multiple of four); <see cref="SpanRows"/> does the rest.
+    /// </summary>
+    private int FusedRows<TF>(Span<double> part, int r0, int len) where TF : struct, IDim
+    {
+        int n4 = len & ~3;
+        if (n4 == 0) return 0;
+        int rows = _rows, classes = rows, f = TF.Value > 0 ? TF.Value : _features, fe = f + 1, p = rows * f + rows;
+        int pairsRS = HessianPairsRS, pairsAB = HessianPairsAB;
+        double[] theta = _evalTheta;
+        Span<double> gacc = GradientAccumulators(rows * fe * 4);
+        Span<double> hacc = _withHessian ? HessianAccumulators() : default;
+        Span<double> z = stackalloc double[classes * 4];
+        Span<double> phiv = stackalloc double[fe * 4];
+        Span<double> cv = stackalloc double[pairsRS * 4];
+        ref double g0 = ref MemoryMarshal.GetReference(gacc);
+        ref double zr = ref MemoryMarshal.GetReference(z);
+        ref double pv = ref MemoryMarshal.GetReference(phiv);
+        ref double th = ref MemoryMarshal.GetArrayDataReference(theta);
+        ref int lab = ref MemoryMarshal.GetArrayDataReference(_labels);
+        double[][] cols = _phi;
+        var lossAcc = Vector256<double>.Zero;
+        var hits = Vector256<double>.Zero;
+        var one = Vector256<double>.One;
+        var sProduct = one;
+        int pending = 0;
+        for (int i = 0; i < n4; i += 4)
+        {
+            int row = r0 + i;
+            for (int a = 0; a < f; a++) Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(cols[a]), (nuint)row).StoreUnsafe(ref pv, (nuint)(a * 4));
+            one.StoreUnsafe(ref pv, (nuint)(f * 4));
+            for (int r = 0; r < rows; r++)
+            {
+                var acc = Vector256.Create(Unsafe.Add(ref th, rows * f + r));
+                for (int k = 0; k < f; k++) acc = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref pv, (nuint)(k * 4)), Vector256.Create(Unsafe.Add(ref th, r * f + k)), acc);
+                acc.StoreUnsafe(ref zr, (nuint)(r * 4));
+            }
+            var y = Vector256.ConvertToDouble(Vector256.WidenLower(Vector128.LoadUnsafe(ref lab, (nuint)row).ToVector256Unsafe()));
+            var m = Vector256.LoadUnsafe(ref zr);
+            for (int c = 1; c < classes; c++) m = Vector256.Max(m, Vector256.LoadUnsafe(ref zr, (nuint)(c * 4)));
+            var zy = Vector256<double>.Zero;
+            for (int c = 0; c < classes; c++)
+                zy = Vector256.ConditionalSelect(Vector256.Equals(y, Vector256.Create((double)c)), Vector256.LoadUnsafe(ref zr, (nuint)(c * 4)), zy);
+            // Greedy hit: y is the first maximum (classes before y strictly below, after y not above).
+            var ok = Vector256<double>.AllBitsSet;
+            for (int c = 0; c < classes; c++)
+            {
+                var zc = Vector256.LoadUnsafe(ref zr, (nuint)(c * 4));
+                var before = Vector256.GreaterThan(y, Vector256.Create((double)c));
+                var isY = Vector256.Equals(y, Vector256.Create((double)c));
+                var cond = Vector256.ConditionalSelect(before, Vector256.LessThan(zc, zy), Vector256.LessThanOrEqual(zc, zy));
+                ok &= cond | isY;
+            }
+            hits += one & ok;
+            // e_c = exp(z_c − m), each once.
+            var s = Vector256<double>.Zero;
+            for (int c = 0; c < classes; c++)
+            {
+                var e = FastIL.Kernels.MathKernels.FastExp.ExpNonPositive(Vector256.LoadUnsafe(ref zr, (nuint)(c * 4)) - m);
+                e.StoreUnsafe(ref zr, (nuint)(c * 4));
+                s += e;
+            }
+            var w = _weighted ? Vector256.LoadUnsafe(ref _w[row]) : one;
+            // −log p_y = log s − (z_y − m). Unweighted, the logs of eight groups are taken at once as the log of the
+            // product of their s (each in [1, K], so the product cannot overflow).
+            lossAcc -= w * (zy - m);
+            if (_weighted) lossAcc = Vector256.FusedMultiplyAdd(w, Vector256.Log(s), lossAcc);
+            else
+            {
+                sProduct *= s;
+                if (++pending == 8) { lossAcc += Vector256.Log(sProduct); sProduct = one; pending = 0; }
+            }
+            // Probabilities p_c = e_c / s, into z (overwriting the logits).
+            var invS = one / s;
+            for (int c = 0; c < classes; c++) (Vector256.LoadUnsafe(ref zr, (nuint)(c * 4)) * invS).StoreUnsafe(ref zr, (nuint)(c * 4));
+            if (_withHessian)
+            {
+                int k = 0;
+                for (int r = 0; r < rows; r++)
+                {
+                    var pr = Vector256.LoadUnsafe(ref z[r * 4]);
+                    for (int s2 = r; s2 < rows; s2++, k++)
+                    {
+                        var ps = Vector256.LoadUnsafe(ref z[s2 * 4]);
+                        (w * (r == s2 ? pr * (one - ps) : -(pr * ps))).StoreUnsafe(ref cv[k * 4]);
+                    }
+                }
+                ref double h0 = ref MemoryMarshal.GetReference(hacc);
+                int ab = 0;
+                for (int a = 0; a < fe; a++)
+                {
+                    var pa = Vector256.LoadUnsafe(ref phiv[a * 4]);
+                    for (int b = a; b < fe; b++, ab++)
+                    {
+                        var prod = pa * Vector256.LoadUnsafe(ref phiv[b * 4]);
+                        for (int rs = 0; rs < pairsRS; rs++)
+                        {
+                            ref double slot = ref Unsafe.Add(ref h0, (rs * pairsAB + ab) * 4);
+                            Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref cv[rs * 4]), prod, Vector256.LoadUnsafe(ref slot)).StoreUnsafe(ref slot);
+                        }
+                    }
+                }
+            }
+            for (int r = 0; r < rows; r++)
+            {
+                var res = w * (Vector256.LoadUnsafe(ref zr, (nuint)(r * 4)) - (one & Vector256.Equals(y, Vector256.Create((double)r))));
+                for (int a = 0; a < fe; a++)
+                {
+                    ref double slot = ref Unsafe.Add(ref g0, (r * fe + a) * 4);
+                    Vector256.FusedMultiplyAdd(res, Vector256.LoadUnsafe(ref pv, (nuint)(a * 4)), Vector256.LoadUnsafe(ref slot)).StoreUnsafe(ref slot);
+                }
+            }
+        }
+        if (pending > 0) lossAcc += Vector256.Log(sProduct);
+        part[0] += Vector256.Sum(lossAcc);
+        part[1] += Vector256.Sum(hits);
+        Span<double> grad = part.Slice(2, p);
+        for (int r = 0; r < rows; r++)
+        {
+            for (int k = 0; k < f; k++) grad[r * f + k] += HSum(gacc, (r * fe + k) * 4);
+            grad[rows * f + r] += HSum(gacc, (r * fe + f) * 4);
+        }
+        return n4;
+    }
+
+    private static double HSum(ReadOnlySpan<double> v, int o) => (v[o] + v[o + 1]) + (v[o + 2] + v[o + 3]);
+
+    private void AccumulateGradient(Span<double> part, double[][] residual, int first, int r0, int len)
+    {
+        Span<double> grad = part[2..];
+        for (int r = 0; r < _rows; r++)
+        {
+            ReadOnlySpan<double> g = residual[r + first].AsSpan(0, len);
+            for (int k = 0; k < _features; k++) grad[r * _features + k] += OrderedDot.Dot(g, _phi[k].AsSpan(r0, len));
+            grad[_rows * _features + r] += OrderedDot.Sum(g);
+        }
+    }
+}

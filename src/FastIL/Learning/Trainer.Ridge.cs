@@ -1,0 +1,36 @@
+using System.Numerics.Tensors;
+
+namespace FastIL.Learning;
+
+// Closed-form ridge regression for linear (mean squared error) policies.
+public sealed partial class Trainer
+{
+    /// <summary>
+    /// Ridge regression in closed form: (XᵀWX/Σw + (λ/2)·D)·θ = XᵀWy/Σw with X = [φ, 1] and D = diag(1…1, 0), solved by
+    /// Cholesky. Each entry of the normal matrix is one dot product over all rows, so the result is thread-independent.
+    /// </summary>
+    private void SolveRidge()
+    {
+        int f = _features, p = f + 1;
+        double inv = 1.0 / _weightSum;
+        Span<double> a = _chol.AsSpan(0, p * p);
+        Span<double> rhs = _q.AsSpan(0, p);
+        double[] tmp = EnsureScratch();
+        for (int k = 0; k <= f; k++)
+        {
+            ReadOnlySpan<double> xk = k < f ? _phi[k].AsSpan(0, _n) : default;
+            Span<double> wxk = tmp.AsSpan(0, _n);
+            if (k < f) { if (_weighted) TensorPrimitives.Multiply(xk, _w.AsSpan(0, _n), wxk); else xk.CopyTo(wxk); }
+            else { if (_weighted) _w.AsSpan(0, _n).CopyTo(wxk); else wxk.Fill(1.0); }
+            for (int l = 0; l <= k; l++)
+            {
+                double v = l < f ? OrderedDot.Dot(wxk, _phi[l].AsSpan(0, _n)) : OrderedDot.Sum(wxk);
+                a[k * p + l] = a[l * p + k] = v * inv;
+            }
+            rhs[k] = OrderedDot.Dot(wxk, _y.AsSpan(0, _n)) * inv;
+        }
+        for (int k = 0; k < f; k++) a[k * p + k] += 0.5 * Options.L2;
+        if (!Cholesky.Factor(a, p)) throw new ArithmeticException("the normal equations are singular: features are collinear; add --l2");
+        Cholesky.Solve(a, p, rhs, _theta.AsSpan(0, p));
+    }
+}
