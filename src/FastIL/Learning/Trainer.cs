@@ -13,7 +13,7 @@ namespace FastIL.Learning;
 /// added in block order, so the result does not depend on the number of threads. All buffers live in the trainer:
 /// after the first fit of a given shape, a fit allocates nothing.
 /// </summary>
-public sealed partial class Trainer : IChunkJob, IDisposable
+public sealed partial class Trainer : IChunkJob, IObjective, IDisposable
 {
     /// <summary>Rows per gradient block (fixed: the reduction order depends on it, not on threads).</summary>
     public const int BlockRows = 4096;
@@ -32,9 +32,10 @@ public sealed partial class Trainer : IChunkJob, IDisposable
     private int _partialStride;
     private double[] _theta = [];
     // L-BFGS state.
-    private double[] _g = [], _xNew = [], _gNew = [], _d = [], _q = [], _rho = [], _alpha = [];
-    private double[][] _s = [], _yy = [];
+    private double[] _g = [], _xNew = [], _gNew = [], _q = [];
     private double[] _chol = [];
+    private readonly NewtonSolver _newton = new();
+    private LbfgsSolver? _lbfgs;
     private int _blocks;
 
     [ThreadStatic] private static double[][]? t_logits;
@@ -80,9 +81,12 @@ public sealed partial class Trainer : IChunkJob, IDisposable
         int iterations;
         bool converged;
         if (solver == Solver.Cholesky) { SolveRidge(); _thetaVersion++; iterations = 1; converged = true; }
-        else if (solver == Solver.Newton) (iterations, converged) = Newton(p);
+        else if (solver == Solver.Newton)
+            (iterations, converged) = _newton.Minimize(this, p, ref _theta, ref _g, ref _xNew, ref _gNew, Options.MaxIterations, Options.GradientTolerance);
         else if (solver == Solver.Adam) (iterations, converged) = Adam(p);
-        else (iterations, converged) = Lbfgs(p);
+        else
+            (iterations, converged) = (_lbfgs ??= new LbfgsSolver(Options.LbfgsMemory))
+                .Minimize(this, p, ref _theta, ref _g, ref _xNew, ref _gNew, Options.MaxIterations, Options.GradientTolerance);
 
         // The solvers' last evaluation is usually at the final parameters already (its gradient in _g): reuse it.
         double f, correct;
@@ -218,11 +222,7 @@ public sealed partial class Trainer : IChunkJob, IDisposable
         GrowArray(ref _partials, _blocks * _partialStride);
         if (_theta.Length != p)
         {
-            _theta = new double[p]; _g = new double[p]; _xNew = new double[p]; _gNew = new double[p]; _d = new double[p]; _q = new double[p];
-            int m = Options.LbfgsMemory;
-            _s = new double[m][]; _yy = new double[m][];
-            for (int i = 0; i < m; i++) { _s[i] = new double[p]; _yy[i] = new double[p]; }
-            _rho = new double[m]; _alpha = new double[m];
+            _theta = new double[p]; _g = new double[p]; _xNew = new double[p]; _gNew = new double[p]; _q = new double[p];
             _chol = new double[p * p];
             _hess = new double[p * p];
             _adamM = new double[p];
@@ -262,6 +262,11 @@ public sealed partial class Trainer : IChunkJob, IDisposable
     }
 
     private static double SquaredNorm(ReadOnlySpan<double> v) => OrderedDot.Dot(v, v);
+
+    // The objective as the solvers (Solvers.cs) see it.
+    double IObjective.Value(double[] x, double[] g) => Evaluate(x, g, out _);
+    double IObjective.ValueWithHessian(double[] x, double[] g) => EvaluateWithHessian(x, g);
+    ReadOnlySpan<double> IObjective.Hessian => _hess;
 
     private double[] _evalTheta = [];
     // Direct mode (see Prepare): the data set whose float32 columns BinaryRows reads, and per input the standardization
