@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Runtime.Intrinsics;
 using System.Text.Json;
 using FastIL.Cli.Infrastructure;
+using FastIL.IO;
 using FastIL.Envs;
 using FastIL.Devices;
 using FastIL.Random;

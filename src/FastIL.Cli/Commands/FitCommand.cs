@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using FastIL.Cli.Infrastructure;
+using FastIL.IO;
 using FastIL.Learning;
 using FastIL.Policies;
 

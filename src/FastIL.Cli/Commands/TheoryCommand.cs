@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using FastIL.Cli.Infrastructure;
+using FastIL.IO;
 using FastIL.Envs.Tabular;
 using FastIL.Theory;
 

@@ -9,8 +9,7 @@ public static class EvaluationJson
     /// <summary>The document; <paramref name="extra"/> appends fields (the CLI's device timings).</summary>
     public static string ToJson(string env, string policyPath, ulong seed, EvaluationResult r, double wallSeconds, Action<Utf8JsonWriter>? extra = null)
     {
-        using var ms = new MemoryStream();
-        using (var w = new Utf8JsonWriter(ms))
+        return JsonText.Build(w =>
         {
             w.WriteStartObject();
             w.WriteString("env", env);
@@ -28,7 +27,6 @@ public static class EvaluationJson
             w.WriteNumber("env_steps_per_second", r.EnvSteps / wallSeconds);
             extra?.Invoke(w);
             w.WriteEndObject();
-        }
-        return System.Text.Encoding.UTF8.GetString(ms.ToArray());
+        });
     }
 }

@@ -54,7 +54,7 @@ public static class MinariWriter
             long steps = episodes.Sum(e => (long)e.Steps);
             File.WriteAllText(Path.Combine(tmp, "data", "metadata.json"), Metadata(datasetId, env, gym, episodes.Count, steps, description));
             string nsMeta = Path.Combine(nsDir, "namespace_metadata.json");
-            if (!File.Exists(nsMeta)) File.WriteAllText(nsMeta, JsonSerializerLine(w => { w.WriteStartObject(); w.WriteString("namespace", ns); w.WriteEndObject(); }));
+            if (!File.Exists(nsMeta)) File.WriteAllText(nsMeta, JsonText.Build(w => { w.WriteStartObject(); w.WriteString("namespace", ns); w.WriteEndObject(); }));
             Directory.Move(tmp, final);
         }
         catch
@@ -106,7 +106,7 @@ public static class MinariWriter
     }
 
     private static string Metadata(string datasetId, EnvSpec env, (string Entry, string Vector, double? Threshold) gym, int episodes, long steps, string description)
-        => JsonSerializerLine(w =>
+        => JsonText.Build(w =>
         {
             w.WriteStartObject();
             w.WriteNumber("total_episodes", episodes);
@@ -114,9 +114,9 @@ public static class MinariWriter
             w.WriteString("data_format", "hdf5");
             w.WriteString("observation_space", Box(env.ObservationLow, env.ObservationHigh));
             w.WriteString("action_space", env.IsDiscrete
-                ? JsonSerializerLine(a => { a.WriteStartObject(); a.WriteString("type", "Discrete"); a.WriteString("dtype", "int64"); a.WriteNumber("start", 0); a.WriteNumber("n", env.ActionCount); a.WriteEndObject(); })
+                ? JsonText.Build(a => { a.WriteStartObject(); a.WriteString("type", "Discrete"); a.WriteString("dtype", "int64"); a.WriteNumber("start", 0); a.WriteNumber("n", env.ActionCount); a.WriteEndObject(); })
                 : Box([env.ActionLow], [env.ActionHigh]));
-            w.WriteString("env_spec", JsonSerializerLine(s =>
+            w.WriteString("env_spec", JsonText.Build(s =>
             {
                 s.WriteStartObject();
                 s.WriteString("id", env.Id);
@@ -147,12 +147,5 @@ public static class MinariWriter
         static string Num(float v) => float.IsPositiveInfinity(v) || v >= float.MaxValue ? "Infinity" : float.IsNegativeInfinity(v) || v <= -float.MaxValue ? "-Infinity"
             : ((double)v).ToString("R", CultureInfo.InvariantCulture);
         return $"{{\"type\": \"Box\", \"dtype\": \"float32\", \"shape\": [{low.Length}], \"low\": [{string.Join(", ", low.Select(Num))}], \"high\": [{string.Join(", ", high.Select(Num))}]}}";
-    }
-
-    private static string JsonSerializerLine(Action<Utf8JsonWriter> write)
-    {
-        using var ms = new MemoryStream();
-        using (var w = new Utf8JsonWriter(ms)) write(w);
-        return System.Text.Encoding.UTF8.GetString(ms.ToArray());
     }
 }

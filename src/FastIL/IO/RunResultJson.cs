@@ -10,12 +10,7 @@ namespace FastIL.IO;
 public static class RunResultJson
 {
     /// <summary>The result document (the keys the README lists).</summary>
-    public static string ToJson(RunResult r, bool indented)
-    {
-        using var ms = new MemoryStream();
-        using (var w = new Utf8JsonWriter(ms, new JsonWriterOptions { Indented = indented })) Write(w, r);
-        return System.Text.Encoding.UTF8.GetString(ms.ToArray());
-    }
+    public static string ToJson(RunResult r, bool indented) => JsonText.Build(w => Write(w, r), indented);
 
     private static void Write(Utf8JsonWriter w, RunResult r)
     {

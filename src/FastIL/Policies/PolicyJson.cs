@@ -69,12 +69,7 @@ public static class PolicyJson
     }
 
     /// <summary>The JSON text of a policy.</summary>
-    public static string ToJson(LinearPolicy p)
-    {
-        using var ms = new MemoryStream();
-        using (var w = new Utf8JsonWriter(ms, new JsonWriterOptions { Indented = true })) Write(w, p);
-        return System.Text.Encoding.UTF8.GetString(ms.ToArray());
-    }
+    public static string ToJson(LinearPolicy p) => IO.JsonText.Build(w => Write(w, p), indented: true);
 
     /// <summary>Saves to a file atomically (temporary file, then rename).</summary>
     public static void Save(string path, LinearPolicy p)

@@ -129,8 +129,7 @@ public static class SweepRunner
     /// <summary>Writes <c>sweep.json</c>.</summary>
     public static void WriteManifest(string path, SweepSpec spec, int k, int n)
     {
-        using var ms = new MemoryStream();
-        using (var w = new Utf8JsonWriter(ms, new JsonWriterOptions { Indented = true }))
+        string json = IO.JsonText.Build(w =>
         {
             w.WriteStartObject();
             w.WriteString("format", "fastil.sweep");
@@ -141,8 +140,8 @@ public static class SweepRunner
             w.WritePropertyName("spec");
             using (var doc = JsonDocument.Parse(spec.Canonical)) doc.RootElement.WriteTo(w);
             w.WriteEndObject();
-        }
-        SweepOutputs.Atomic(path, System.Text.Encoding.UTF8.GetString(ms.ToArray()) + "\n");
+        }, indented: true);
+        SweepOutputs.Atomic(path, json + "\n");
     }
 
     /// <summary>Reads the hash and shard of a manifest.</summary>

@@ -208,10 +208,5 @@ public sealed class SweepSpec
         };
     }
 
-    private static string Canonicalize(JsonElement root)
-    {
-        using var ms = new MemoryStream();
-        using (var w = new Utf8JsonWriter(ms)) root.WriteTo(w);
-        return Encoding.UTF8.GetString(ms.ToArray());
-    }
+    private static string Canonicalize(JsonElement root) => IO.JsonText.Build(root.WriteTo);
 }

@@ -1,9 +1,9 @@
 using System.Text;
 using System.Text.Json;
 
-namespace FastIL.Cli.Infrastructure;
+namespace FastIL.IO;
 
-/// <summary>Builds a JSON document with <see cref="Utf8JsonWriter"/> and returns it as text.</summary>
+/// <summary>Builds a JSON document with <see cref="Utf8JsonWriter"/> and returns it as text (every document FastIL writes).</summary>
 public static class JsonText
 {
     /// <summary>Runs <paramref name="write"/> against a writer and returns the UTF-8 text produced.</summary>
