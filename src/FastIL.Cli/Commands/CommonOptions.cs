@@ -27,6 +27,9 @@ internal static class CommonOptions
     /// <summary><c>--precision</c>: the env's floating-point type.</summary>
     public static CliOption PrecisionOption => CliOption.OneOf("precision", "Floating-point type of the env state", "float32", "float32", "float64");
 
+    /// <summary>A default as the user would type it (invariant culture).</summary>
+    public static string Invariant(IFormattable value) => value.ToString(null, System.Globalization.CultureInfo.InvariantCulture);
+
     /// <summary>The env named by <c>--env</c>.</summary>
     public static EnvSpec Env(OptionValues p)
     {

@@ -20,7 +20,7 @@ internal static class ImitationCommand
     {
         var d = ImitationConfig.For(defaults.Id);
         bool dagger = algorithm == Algorithm.Dagger;
-        string Inv(IFormattable v) => v.ToString(null, CultureInfo.InvariantCulture);
+        static string Inv(IFormattable v) => CommonOptions.Invariant(v);
         var options = new List<CliOption>
         {
             new("env", "ID", "Environment id: " + EnvRegistry.IdList, "CartPole-v1") { Suggestions = [.. EnvRegistry.All.Select(s => s.Id)] },

@@ -44,7 +44,7 @@ internal static class TheoryCommand
         }
     }
 
-    private static string Inv(IFormattable value) => value.ToString(null, CultureInfo.InvariantCulture);
+    private static string Inv(IFormattable value) => CommonOptions.Invariant(value);
 
     private static int Run(OptionValues p)
     {

@@ -1,4 +1,4 @@
-using System.Globalization;
+using FastIL.Algorithms;
 
 namespace FastIL.Cli.Infrastructure;
 
@@ -55,44 +55,26 @@ public sealed class OptionValues
     }
 
     /// <summary>An integer option within [min, max].</summary>
-    public int Int(string name, int min = int.MinValue, int max = int.MaxValue)
-    {
-        string s = Value(name);
-        if (!int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v))
-            throw new CliException($"{_command}: --{name} expects an integer; got '{s}'");
-        if (v < min || v > max)
-            throw new CliException($"{_command}: --{name} must be in [{min}, {max}]; got {v}");
-        return v;
-    }
+    public int Int(string name, int min = int.MinValue, int max = int.MaxValue) => Checked(name, (s, d) => OptionText.Int(s, d, min, max));
 
     /// <summary>A 64-bit unsigned option.</summary>
-    public ulong ULong(string name)
-    {
-        string s = Value(name);
-        if (!ulong.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out ulong v))
-            throw new CliException($"{_command}: --{name} expects a non-negative integer; got '{s}'");
-        return v;
-    }
+    public ulong ULong(string name) => Checked(name, OptionText.ULong);
 
     /// <summary>A finite floating-point option within [min, max].</summary>
-    public double Double(string name, double min = double.MinValue, double max = double.MaxValue)
-    {
-        string s = Value(name);
-        if (!double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) || !double.IsFinite(v))
-            throw new CliException($"{_command}: --{name} expects a number; got '{s}'");
-        if (v < min || v > max)
-            throw new CliException($"{_command}: --{name} must be in [{min}, {max}]; got {s}");
-        return v;
-    }
+    public double Double(string name, double min = double.MinValue, double max = double.MaxValue) => Checked(name, (s, d) => OptionText.Double(s, d, min, max));
 
     /// <summary>One of the option's declared <see cref="CliOption.Choices"/> (case-insensitive), in its declared spelling.</summary>
     public string Choice(string name)
     {
-        var o = Declared(name);
-        string[] choices = o.Choices ?? throw new InvalidOperationException($"{_command}: --{name} declares no choices");
-        string s = Value(name);
-        foreach (var c in choices) if (string.Equals(c, s, StringComparison.OrdinalIgnoreCase)) return c;
-        throw new CliException($"{_command}: --{name} must be one of {string.Join("|", choices)}; got '{s}'");
+        string[] choices = Declared(name).Choices ?? throw new InvalidOperationException($"{_command}: --{name} declares no choices");
+        return Checked(name, (s, d) => OptionText.Choice(s, d, choices));
+    }
+
+    // The value (or default) through the library's check; its error becomes a usage error naming the command.
+    private T Checked<T>(string name, Func<string, string, T> parse)
+    {
+        try { return parse(Value(name), "--" + name); }
+        catch (FormatException e) { throw new CliException($"{_command}: {e.Message}"); }
     }
 
     /// <summary>Rejects positional arguments the command does not take.</summary>

@@ -59,7 +59,7 @@ public static class ImitationOptions
             L2 = Double(get, display, "l2", d.L2, 0, 1e12),
             EntropyWeight = Double(get, display, "ent-weight", d.EntropyWeight, 0, 1e6),
             EvalEpisodes = Int(get, display, "eval-episodes", d.EvalEpisodes, 1, 10_000_000),
-            Seed = get("seed") is { } seed ? (ulong.TryParse(seed, NumberStyles.Integer, CultureInfo.InvariantCulture, out ulong v) ? v : throw new FormatException($"{display("seed")} expects a non-negative integer; got '{seed}'")) : d.Seed,
+            Seed = get("seed") is { } seed ? OptionText.ULong(seed, display("seed")) : d.Seed,
             Threads = Int(get, display, "threads", d.Threads, 1, 1024),
             SelectBest = Choice(get, display, "select", "best", "best", "last") == "best",
             Device = Devices.ComputeDevices.Parse(Choice(get, display, "device", "simd", Devices.ComputeDevices.Names))!.Value,
@@ -72,30 +72,13 @@ public static class ImitationOptions
     }
 
     private static int Int(Func<string, string?> get, Func<string, string> display, string key, int def, int min, int max)
-    {
-        string? s = get(key);
-        if (s is null) return def;
-        if (!int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v)) throw new FormatException($"{display(key)} expects an integer; got '{s}'");
-        if (v < min || v > max) throw new FormatException($"{display(key)} must be in [{min}, {max}]; got {v}");
-        return v;
-    }
+        => get(key) is { } s ? OptionText.Int(s, display(key), min, max) : def;
 
     private static double Double(Func<string, string?> get, Func<string, string> display, string key, double def, double min, double max)
-    {
-        string? s = get(key);
-        if (s is null) return def;
-        if (!double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) || !double.IsFinite(v)) throw new FormatException($"{display(key)} expects a number; got '{s}'");
-        if (v < min || v > max) throw new FormatException($"{display(key)} must be in [{min}, {max}]; got {s}");
-        return v;
-    }
+        => get(key) is { } s ? OptionText.Double(s, display(key), min, max) : def;
 
     private static string Choice(Func<string, string?> get, Func<string, string> display, string key, string def, params string[] choices)
-    {
-        string? s = get(key);
-        if (s is null) return def;
-        foreach (var c in choices) if (string.Equals(c, s, StringComparison.OrdinalIgnoreCase)) return c;
-        throw new FormatException($"{display(key)} must be one of {string.Join("|", choices)}; got '{s}'");
-    }
+        => get(key) is { } s ? OptionText.Choice(s, display(key), choices) : def;
 
     private static bool Bool(Func<string, string> display, string key, string s) => s.ToLowerInvariant() switch
     {
