@@ -8,9 +8,8 @@ using FastIL.Random;
 namespace FastIL.Algorithms;
 
 /// <summary>
-/// DAgger's rollout with the built-in expert, by lane blocks: the M trajectories are split into fixed blocks of
-/// <see cref="BlockLanes"/> lanes, each a small env of its own (<see cref="EnvOptions.FirstLane"/>: the same lanes,
-/// the same draws as one big batch). A thread runs its blocks for <see cref="StepsPerChunk"/> steps at a time:
+/// DAgger's rollout with the built-in expert, by lane blocks: the M trajectories are split into the fixed blocks of
+/// <see cref="LaneBlocks"/>, each a small env of its own (the same lanes, the same draws as one big batch). A thread runs its blocks for <see cref="StepsPerChunk"/> steps at a time:
 /// expert label, policy action, β-mix, env step, staging of (observation, label) for the lanes still running. The
 /// block's state stays in cache, and the threads meet once per chunk instead of once per step as one big batch's
 /// pool did. After a chunk the staged rows are appended in step order, lanes ascending, which is the data set's
@@ -19,8 +18,6 @@ namespace FastIL.Algorithms;
 /// </summary>
 internal sealed class BlockedRollout : IChunkJob, IDisposable
 {
-    /// <summary>Lanes per block: a block's state, observations and scratch stay in L2.</summary>
-    public const int BlockLanes = 512;
     /// <summary>Steps a block runs before the threads meet and the rows are appended.</summary>
     public const int StepsPerChunk = 32;
 
@@ -63,15 +60,8 @@ internal sealed class BlockedRollout : IChunkJob, IDisposable
         _spec = spec;
         _m = m;
         _d = spec.ObservationSize;
-        int count = (m + BlockLanes - 1) / BlockLanes;
-        _blocks = new Block[count];
-        for (int b = 0; b < count; b++)
-        {
-            int first = b * BlockLanes, lanes = Math.Min(BlockLanes, m - first);
-            var env = EnvRegistry.Create(spec, lanes, new EnvOptions { AutoReset = AutoResetMode.Disabled, Threads = 1, MaxEpisodeSteps = horizon, FirstLane = first });
-            _blocks[b] = new Block(env, BuiltinExperts.For(spec, lanes), first, lanes, _d);
-        }
-        _pool = threads > 1 && count > 1 ? new WorkerPool(Math.Min(threads, count)) : null;
+        _blocks = [.. LaneBlocks.Create(spec, m, horizon).Select(p => new Block(p.Env, p.Expert, p.First, p.Count, _d))];
+        _pool = LaneBlocks.Pool(threads, _blocks.Length);
     }
 
     /// <summary>The trajectories this rollout was built for.</summary>
@@ -94,7 +84,7 @@ internal sealed class BlockedRollout : IChunkJob, IDisposable
             b.ActiveCount = b.Lanes;
             b.EndStep = 0;
             for (int l = 0; l < b.Lanes; l++)
-                b.ExpertLane[l] = CounterRng.Uniform(config.Seed, ImitationRunner.MixStream, (ulong)iteration, (ulong)(b.First + l)) < beta;
+                b.ExpertLane[l] = ImitationRunner.ExpertTrajectory(config.Seed, iteration, beta, b.First + l);
         }
         _run = new RunParameters(config.Seed, iteration, beta, config.Mixing == Mixing.PerTrajectory);
         for (_t0 = 0; ; _t0 += StepsPerChunk)
@@ -151,9 +141,7 @@ internal sealed class BlockedRollout : IChunkJob, IDisposable
             if (needPolicy) { if (discrete) b.Policy!.Act(env, b.PolicyA); else b.Policy!.Act(env, b.PolicyF); }
             for (int l = 0; l < lanes; l++)
             {
-                bool useExpert = !needPolicy || (run.PerTrajectory
-                    ? b.ExpertLane[l]
-                    : run.Beta > 0 && CounterRng.Uniform(run.Seed, ((ulong)run.Iteration << 32) | (uint)t, ImitationRunner.MixStream, (ulong)(b.First + l)) < run.Beta);
+                bool useExpert = !needPolicy || ImitationRunner.ExpertActs(run.Seed, run.Iteration, run.Beta, run.PerTrajectory, b.ExpertLane[l], t, b.First + l);
                 if (discrete) b.Act[l] = useExpert ? b.ExpertA[l] : b.PolicyA[l];
                 else b.ActF[l] = useExpert ? b.ExpertF[l] : b.PolicyF[l];
             }

@@ -40,49 +40,60 @@ public sealed class Evaluator : IDisposable
 
     private EvaluationResult Run(PolicyInference? policy, IExpert? actorExpert, IExpert? expert, ulong seed)
     {
-        var env = _env;
+        _env.Reset(seed);
+        RunEpisodes(_env, policy, actorExpert, expert, _a, _e, _af, _ef, _active, _returns, _lengths, _disagreement);
+        return EvaluationStats.Summarize(_returns, _lengths, _disagreement, expert is not null);
+    }
+
+    /// <summary>
+    /// One episode per lane of <paramref name="env"/> (already reset) until all have ended, acting with
+    /// <paramref name="policy"/> or else <paramref name="actorExpert"/>: each lane's return, length and, when
+    /// <paramref name="expert"/> is given, its disagreement with it on the visited states. The other spans are scratch
+    /// of the env's lane count. Shared by this evaluator and <see cref="BlockedEvaluator"/>'s blocks.
+    /// </summary>
+    internal static void RunEpisodes(VectorEnv env, PolicyInference? policy, IExpert? actorExpert, IExpert? expert,
+        Span<int> a, Span<int> e, Span<float> af, Span<float> ef, Span<bool> active, Span<double> returns, Span<double> lengths, Span<double> disagreement)
+    {
         int n = env.NumEnvs;
         bool discrete = env.Spec.IsDiscrete;
-        env.Reset(seed);
-        Array.Fill(_active, true);
+        active.Fill(true);
         int activeCount = n;
-        Array.Clear(_disagreement);
+        disagreement.Clear();
         float lo = env.Spec.ActionLow, hi = env.Spec.ActionHigh;
         while (activeCount > 0)
         {
             if (discrete)
             {
-                if (policy is not null) policy.Act(env, _a); else actorExpert!.Act(env, _a);
+                if (policy is not null) policy.Act(env, a); else actorExpert!.Act(env, a);
                 if (expert is not null)
                 {
-                    expert.Act(env, _e);
-                    for (int i = 0; i < n; i++) if (_active[i] && _a[i] != _e[i]) _disagreement[i]++;
+                    expert.Act(env, e);
+                    for (int i = 0; i < n; i++) if (active[i] && a[i] != e[i]) disagreement[i]++;
                 }
-                env.Step(_a);
+                env.Step(a);
             }
             else
             {
-                if (policy is not null) policy.Act(env, _af); else actorExpert!.Act(env, _af);
+                if (policy is not null) policy.Act(env, af); else actorExpert!.Act(env, af);
                 if (expert is not null)
                 {
-                    expert.Act(env, _ef);
+                    expert.Act(env, ef);
                     // Summed per lane, then over lanes (EvaluationStats): the order the device kernels sum in.
                     for (int i = 0; i < n; i++)
-                        if (_active[i]) _disagreement[i] += Math.Abs(Math.Clamp(_af[i], lo, hi) - Math.Clamp(_ef[i], lo, hi));
+                        if (active[i]) disagreement[i] += Math.Abs(Math.Clamp(af[i], lo, hi) - Math.Clamp(ef[i], lo, hi));
                 }
-                env.Step(_af);
+                env.Step(af);
             }
             ReadOnlySpan<bool> term = env.Terminated, trunc = env.Truncated;
             for (int i = 0; i < n; i++)
             {
-                if (!_active[i] || !(term[i] || trunc[i])) continue;
-                _active[i] = false;
+                if (!active[i] || !(term[i] || trunc[i])) continue;
+                active[i] = false;
                 activeCount--;
-                _returns[i] = env.FinalReturn(i);
-                _lengths[i] = env.FinalLength(i);
+                returns[i] = env.FinalReturn(i);
+                lengths[i] = env.FinalLength(i);
             }
         }
-        return EvaluationStats.Summarize(_returns, _lengths, _disagreement, expert is not null);
     }
 
     /// <summary>Releases the env's threads.</summary>

@@ -20,6 +20,19 @@ public static class ImitationRunner
     /// <summary>Counter-RNG streams of the rollouts' reset seeds and β draws.</summary>
     internal const ulong RolloutStream = 0x2011UL, MixStream = 0x3141UL;
 
+    /// <summary>Per-trajectory mixing: whether lane <paramref name="lane"/>'s whole trajectory is the expert's in an iteration.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    internal static bool ExpertTrajectory(ulong seed, int iteration, double beta, long lane)
+        => CounterRng.Uniform(seed, MixStream, (ulong)iteration, (ulong)lane) < beta;
+
+    /// <summary>
+    /// Whether the expert acts for lane <paramref name="lane"/> at step <paramref name="t"/> when the policy could (β &lt; 1):
+    /// the trajectory's draw, or a fresh draw per step. The one-batch loop and <see cref="BlockedRollout"/> both ask this.
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    internal static bool ExpertActs(ulong seed, int iteration, double beta, bool perTrajectory, bool expertTrajectory, int t, long lane)
+        => perTrajectory ? expertTrajectory : beta > 0 && CounterRng.Uniform(seed, ((ulong)iteration << 32) | (uint)t, MixStream, (ulong)lane) < beta;
+
     /// <summary>
     /// Runs <paramref name="config"/> with the built-in expert, or <paramref name="expert"/> when given. Pass a
     /// <paramref name="workspace"/> to reuse buffers across many runs on one thread (results are the same), and
@@ -221,7 +234,7 @@ public static class ImitationRunner
         env.Reset(CounterRng.Bits(config.Seed, RolloutStream, (ulong)iteration, 0));
         recorder?.Begin(env);
         Array.Fill(b.Active, true);
-        for (int i = 0; i < m; i++) b.ExpertLane[i] = CounterRng.Uniform(config.Seed, MixStream, (ulong)iteration, (ulong)i) < beta;
+        for (int i = 0; i < m; i++) b.ExpertLane[i] = ExpertTrajectory(config.Seed, iteration, beta, i);
         int active = m;
         long steps = 0;
         for (int t = 0; active > 0; t++)
@@ -232,9 +245,7 @@ public static class ImitationRunner
             if (needPolicy) { if (discrete) policy.Act(env, b.PolicyA); else policy.Act(env, b.PolicyF); }
             for (int i = 0; i < m; i++)
             {
-                bool useExpert = !needPolicy || (config.Mixing == Mixing.PerTrajectory
-                    ? b.ExpertLane[i]
-                    : beta > 0 && CounterRng.Uniform(config.Seed, ((ulong)iteration << 32) | (uint)t, MixStream, (ulong)i) < beta);
+                bool useExpert = !needPolicy || ExpertActs(config.Seed, iteration, beta, config.Mixing == Mixing.PerTrajectory, b.ExpertLane[i], t, i);
                 if (discrete) b.Act[i] = useExpert ? b.ExpertA[i] : b.PolicyA[i];
                 else b.ActF[i] = useExpert ? b.ExpertF[i] : b.PolicyF[i];
             }
