@@ -129,9 +129,6 @@ internal static class EnvBenchCommand
         w.WriteEndObject();
     });
 
-    /// <summary>Steps with pre-drawn random actions (so no RNG is timed) until the time is up.</summary>
-    public static (double StepsPerSecond, long Episodes) Measure(VectorEnv env, double seconds) => Measure([env], seconds);
-
     /// <summary>
     /// Steps lane blocks (one env each, one thread each) with pre-drawn random actions until the time is up; the
     /// threads meet every PerMeeting (32) steps. Returns env-steps per second over all lanes and the episodes ended.

@@ -43,23 +43,28 @@ public sealed class ProgressBar
     {
         if (_quiet) return;
         double seconds = Math.Max(_elapsed.Elapsed.TotalSeconds, 1e-9);
-        double rate = perSecond ?? done / seconds;
-        TimeSpan left = eta ?? (rate > 0 && done < total ? TimeSpan.FromSeconds(Math.Min((total - done) / rate, TimeSpan.MaxValue.TotalSeconds / 2)) : TimeSpan.Zero);
-        string status = $"{done}/{total} {_unit}  {rate,7:F1} {_unit}/s  ETA {left:h\\:mm\\:ss}";
         if (!_terminal)
         {
             int decile = total <= 0 ? 10 : (int)(10 * done / total);
             if (!_plainDeciles || decile == _lastDecile || seconds < QuietSeconds) return;
             _lastDecile = decile;
-            _out.WriteLine("  " + status);
+            _out.WriteLine("  " + Status(done, total, seconds, perSecond, eta));
             return;
         }
         long now = _elapsed.ElapsedMilliseconds;
         if (now - _lastDraw < 100 && done < total) return;
         _lastDraw = now;
         int filled = total <= 0 ? Width : (int)Math.Clamp(Width * done / total, 0, Width);
-        _bar = $"  [{new string('#', filled)}{new string('.', Width - filled)}] {status}";
+        _bar = $"  [{new string('#', filled)}{new string('.', Width - filled)}] {Status(done, total, seconds, perSecond, eta)}";
         _out.Write("\r" + _bar + "   ");
+    }
+
+    // "done/total unit  rate unit/s  ETA h:mm:ss", built only when a line is drawn.
+    private string Status(long done, long total, double seconds, double? perSecond, TimeSpan? eta)
+    {
+        double rate = perSecond ?? done / seconds;
+        TimeSpan left = eta ?? (rate > 0 && done < total ? TimeSpan.FromSeconds(Math.Min((total - done) / rate, TimeSpan.MaxValue.TotalSeconds / 2)) : TimeSpan.Zero);
+        return $"{done}/{total} {_unit}  {rate,7:F1} {_unit}/s  ETA {left:h\\:mm\\:ss}";
     }
 
     /// <summary>A whole line of output (an iteration's summary), printed above the live bar.</summary>
