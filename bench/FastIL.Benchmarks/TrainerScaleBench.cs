@@ -24,8 +24,11 @@ public class TrainerScaleBench
     [Params(1 << 20, 4 << 20, 8 << 20)]
     public int Rows { get; set; }
 
-    /// <summary>float32 (direct) or design-matrix.</summary>
-    [Params("float32", "design-matrix")]
+    /// <summary>
+    /// float32 (direct, sums in registers: the trainer's path), float32-4sums (direct, the general loops' four sums per
+    /// pass over the scratch) or design-matrix (double copy first, sums in registers).
+    /// </summary>
+    [Params("float32", "float32-4sums", "design-matrix")]
     public string Input { get; set; } = "float32";
 
     /// <summary>Rows, the optimum, and the perturbed start.</summary>
@@ -34,7 +37,7 @@ public class TrainerScaleBench
     {
         _data = BenchData.CartPoleRows(Rows);
         _policy = new LinearPolicy(PolicyKind.Logistic, 2, FeatureMap.Parse("identity", 4, 0), ["x", "x_dot", "theta", "theta_dot"], standardize: false);
-        _trainer = new Trainer(new TrainerOptions { L2 = 1e-4, Threads = 2, DesignMatrix = Input == "design-matrix" });
+        _trainer = new Trainer(new TrainerOptions { L2 = 1e-4, Threads = 2, DesignMatrix = Input == "design-matrix", GeneralSums = Input == "float32-4sums" });
         _trainer.Fit(_data, _policy, warmStart: false);
         _start = [.. _policy.Weights.Select((w, i) => w * (1 + 0.2 * Math.Sin(i + 1))), .. _policy.Bias];
         var fit = Refit();

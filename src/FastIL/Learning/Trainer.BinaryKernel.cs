@@ -20,11 +20,13 @@ public sealed partial class Trainer
     /// product, one exp, F + 1 gradient and (F + 1)(F + 2)/2 Hessian sums per row serve both classes, with no loop over
     /// classes (the general <see cref="FusedRows"/> kernel does K of each). Returns the rows handled (a multiple of four).
     /// <para>
-    /// Blocked in two phases per <see cref="SubRows"/> rows, so that the sums live in registers instead of memory:
-    /// phase 1 computes each row's features, residual and Hessian weight into an L1 scratch; phase 2 runs the
-    /// gradient and Hessian sums over the scratch, up to four sums per loop. Every sum sees the same fused
-    /// multiply-adds in the same row order, in the same lanes, as a row-at-a-time loop would, so the result does not
-    /// depend on the blocking (bit for bit).
+    /// Blocked per <see cref="SubRows"/> rows, so that every loop keeps its values in registers: phase 1 computes each
+    /// row's features, margin, residual and Hessian weight into an L1 scratch (<see cref="MarginsSmall{TF}"/> or
+    /// <see cref="MarginsFromScratch"/>); <see cref="LossTerms"/> adds the loss (the one loop with calls, the logs);
+    /// phase 2 runs the gradient and Hessian sums over the scratch (<see cref="SmallSums{TF}"/> or
+    /// <see cref="SumProducts"/>). Each phase is its own method: a call inside a loop makes the JIT keep every vector
+    /// of the whole method on the stack. Every sum sees the same fused multiply-adds in the same row order, in the same
+    /// lanes, as a row-at-a-time loop would, so the result does not depend on the blocking (bit for bit).
     /// </para>
     /// </summary>
     private int BinaryRows<TF>(Span<double> part, int r0, int len) where TF : struct, IDim
@@ -32,7 +34,7 @@ public sealed partial class Trainer
         int n4 = len & ~3;
         if (n4 == 0) return 0;
         int f = TF.Value > 0 ? TF.Value : _features, fe = f + 1;
-        bool softmax = _kind == PolicyKind.Softmax, weighted = _weighted, withHessian = _withHessian;
+        bool softmax = _kind == PolicyKind.Softmax, withHessian = _withHessian;
         double[] theta = _evalTheta;
         // Coefficients of the margin: softmax rows are θ[0..f) and θ[f..2f), biases θ[2f], θ[2f+1]; logistic: θ[0..f), θ[f].
         Span<double> coef = stackalloc double[fe];
@@ -46,108 +48,63 @@ public sealed partial class Trainer
         if (t_sub is null || t_sub.Length < need) t_sub = new double[need];
         double[] sub = t_sub;
         sub.AsSpan(f * SubRows, SubRows).Fill(1.0);
-        ref double z0 = ref MemoryMarshal.GetArrayDataReference(sub);
-        ref double res0 = ref Unsafe.Add(ref z0, fe * SubRows);
-        ref double c0 = ref Unsafe.Add(ref z0, (fe + 1) * SubRows);
-        ref double m0 = ref Unsafe.Add(ref z0, (fe + 2) * SubRows);
-        ref double sv0 = ref Unsafe.Add(ref z0, (fe + 3) * SubRows);
-        ref double cf = ref MemoryMarshal.GetReference(coef);
-        ref int lab = ref MemoryMarshal.GetArrayDataReference(_labels);
-        ref double wt = ref MemoryMarshal.GetArrayDataReference(_w);
-        double[][] cols = _phi;
+        var block = new BinaryBlock
+        {
+            Z = ref MemoryMarshal.GetArrayDataReference(sub),
+            Res = ref sub[fe * SubRows],
+            C = ref sub[(fe + 1) * SubRows],
+            M = ref sub[(fe + 2) * SubRows],
+            S = ref sub[(fe + 3) * SubRows],
+            Labels = ref MemoryMarshal.GetArrayDataReference(_labels),
+            Weights = ref MemoryMarshal.GetArrayDataReference(_w),
+            Weighted = _weighted,
+            WithHessian = withHessian,
+            LossAcc = Vector256<double>.Zero,
+            SProduct = Vector256<double>.One,
+        };
         bool direct = _direct;
         float[][] fcols = direct ? _data!.RawColumns : [];
-        Span<double> shift = stackalloc double[f], scale = stackalloc double[f];
-        bool standardized = false;
-        for (int k = 0; k < f && direct; k++)
-        {
-            shift[k] = _shift[k];
-            scale[k] = _scale[k];
-            standardized |= shift[k] != 0.0 || scale[k] != 1.0;
-        }
-        var one = Vector256<double>.One;
-        var lossAcc = Vector256<double>.Zero;
-        var hits = Vector256<double>.Zero;
-        var sProduct = one;
-        int pending = 0;
+        // Small direct problems (up to four features) fuse the float32 loads into phase 1.
+        bool small = TF.Value is > 0 and <= SmallSumsMaxExtended - 1 && !Options.GeneralSums;
+        var margin = direct && small ? MarginCoefficients.Create(coef, _shift, _scale, f) : default;
+        double[][] cols = _phi;
         for (int sb = 0; sb < n4; sb += SubRows)
         {
-            int count = Math.Min(SubRows, n4 - sb);
-            // The sub-block's features into the scratch, a column at a time: the float32 columns widened and
-            // standardized (direct mode), or the design matrix's doubles copied.
-            for (int k = 0; k < f; k++)
+            int count = Math.Min(SubRows, n4 - sb), at = r0 + sb;
+            if (direct && small) MarginsSmall<TF>(ref block, in margin, fcols, at, count);
+            else
             {
-                ref double dst = ref Unsafe.Add(ref z0, k * SubRows);
-                if (!direct)
-                {
-                    cols[k].AsSpan(r0 + sb, count).CopyTo(MemoryMarshal.CreateSpan(ref dst, count));
-                    continue;
-                }
-                ref float src = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(fcols[k]), r0 + sb);
-                var sh = Vector256.Create(shift[k]);
-                var sc = Vector256.Create(scale[k]);
-                for (int i = 0; i < count; i += 4)
-                {
-                    // Exact widening, then (x − shift)·scale: the design matrix's value, bit for bit.
-                    var x = Vector256.WidenLower(Vector128.LoadUnsafe(ref src, (nuint)i).ToVector256Unsafe());
-                    if (standardized) x = (x - sh) * sc;
-                    x.StoreUnsafe(ref dst, (nuint)i);
-                }
-            }
-            // Phase 1: per row, the features (copied to the scratch), margin, loss terms, hit, residual and Hessian weight.
-            // No call in this loop (the logs come after it), so its vectors stay in registers.
-            for (int i = 0; i < count; i += 4)
-            {
-                int row = r0 + sb + i;
-                var d = Vector256.Create(Unsafe.Add(ref cf, f));
+                // The sub-block's features into the scratch, a column at a time: the float32 columns widened and
+                // standardized (direct mode), or the design matrix's doubles copied.
                 for (int k = 0; k < f; k++)
-                    d = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref z0, (nuint)(k * SubRows + i)), Vector256.Create(Unsafe.Add(ref cf, k)), d);
-                var isOne = Vector256.Equals(Vector256.ConvertToDouble(Vector256.WidenLower(Vector128.LoadUnsafe(ref lab, (nuint)row).ToVector256Unsafe())), one);
-                var positive = Vector256.GreaterThan(d, Vector256<double>.Zero);
-                var e = FastExp.ExpNonPositive(-Vector256.Abs(d));
-                var s = one + e;
-                var w = weighted ? Vector256.LoadUnsafe(ref wt, (nuint)row) : one;
-                // −log p_y = log s + max(0, y = 1 ? −d : d); the greedy prediction is class 1 iff d > 0 (ties go to class 0).
-                Vector256.Max(Vector256.ConditionalSelect(isOne, -d, d), Vector256<double>.Zero).StoreUnsafe(ref m0, (nuint)i);
-                s.StoreUnsafe(ref sv0, (nuint)i);
-                hits += Vector256.AndNot(one, isOne ^ positive);
-                var invS = one / s;
-                var eInvS = e * invS;
-                var p1 = Vector256.ConditionalSelect(positive, invS, eInvS);
-                (w * (p1 - (one & isOne))).StoreUnsafe(ref res0, (nuint)i);
-                if (withHessian) (w * (invS * eInvS)).StoreUnsafe(ref c0, (nuint)i);   // w·p₀·p₁: one of them is 1/s, the other e/s
-            }
-            // The loss, in the row order: w·max(0, ±d), then w·log s (weighted) or the log of eight s at once.
-            for (int i = 0; i < count; i += 4)
-            {
-                var w = weighted ? Vector256.LoadUnsafe(ref wt, (nuint)(r0 + sb + i)) : one;
-                lossAcc = Vector256.FusedMultiplyAdd(w, Vector256.LoadUnsafe(ref m0, (nuint)i), lossAcc);
-                var s = Vector256.LoadUnsafe(ref sv0, (nuint)i);
-                if (weighted) lossAcc = Vector256.FusedMultiplyAdd(w, Vector256.Log(s), lossAcc);
-                else
                 {
-                    sProduct *= s;   // s ∈ [1, 2]: the log of eight products at once cannot overflow
-                    if (++pending == 8) { lossAcc += Vector256.Log(sProduct); sProduct = one; pending = 0; }
+                    var dst = MemoryMarshal.CreateSpan(ref Unsafe.Add(ref block.Z, k * SubRows), count);
+                    if (direct) WidenColumn(fcols[k].AsSpan(at, count), _shift[k], _scale[k], dst);
+                    else cols[k].AsSpan(at, count).CopyTo(dst);
                 }
+                MarginsFromScratch(ref block, coef, at, count);
             }
-            // Phase 2: gradient sums Σ r·φ_a, then Hessian sums Σ (c·φ_a)·φ_b, from the scratch.
-            for (int a = 0; a < fe; a += 4)
-                SumProducts(ref res0, ref z0, a, Math.Min(4, fe - a), ref MemoryMarshal.GetReference(gacc), a, count, scaleByA: -1);
-            if (withHessian)
+            LossTerms(ref block, at, count);
+            if (small) SmallSums<TF>(ref block, ref MemoryMarshal.GetReference(gacc), ref withHessian ? ref MemoryMarshal.GetReference(hacc) : ref block.Res, count);
+            else
             {
+                // Gradient sums Σ r·φ_a, then Hessian sums Σ (c·φ_a)·φ_b, up to four per pass.
+                for (int a = 0; a < fe; a += 4)
+                    SumProducts(ref block.Res, ref block.Z, a, Math.Min(4, fe - a), ref MemoryMarshal.GetReference(gacc), a, count, scaleByA: -1);
+                if (!withHessian) continue;
                 int ab = 0;
                 for (int a = 0; a < fe; a++)
                     for (int b = a; b < fe; b += 4)
                     {
                         int nb = Math.Min(4, fe - b);
-                        SumProducts(ref c0, ref z0, b, nb, ref MemoryMarshal.GetReference(hacc), ab, count, scaleByA: a);
+                        SumProducts(ref block.C, ref block.Z, b, nb, ref MemoryMarshal.GetReference(hacc), ab, count, scaleByA: a);
                         ab += nb;
                     }
             }
         }
-        if (pending > 0) lossAcc += Vector256.Log(sProduct);
-        part[0] += Vector256.Sum(lossAcc);
-        part[1] += Vector256.Sum(hits);
+        if (block.Pending > 0) block.LossAcc += Vector256.Log(block.SProduct);
+        part[0] += Vector256.Sum(block.LossAcc);
+        part[1] += Vector256.Sum(block.Hits);   // exact: a count
         // The class-1 row gets the residual sums, the class-0 row (softmax) their negation.
         Span<double> grad = part[2..];
         int rows = softmax ? 2 : 1;
@@ -159,6 +116,193 @@ public sealed partial class Trainer
             if (softmax) grad[a < f ? a : 2 * f] -= g;
         }
         return n4;
+    }
+
+    /// <summary>The two-class kernel's scratch columns, inputs and the loss and hit sums that run across sub-blocks.</summary>
+    private ref struct BinaryBlock
+    {
+        /// <summary>Features: feature a of scratch row i at [a·SubRows + i].</summary>
+        public ref double Z;
+        /// <summary>Residuals w·(p₁ − [y = 1]), Hessian weights w·p₀·p₁, loss terms max(0, ±d) and s = 1 + e^{−|d|}.</summary>
+        public ref double Res, C, M, S;
+        /// <summary>The data set's labels and row weights, from row 0.</summary>
+        public ref int Labels;
+        public ref double Weights;
+        public bool Weighted, WithHessian;
+        public Vector256<double> LossAcc, SProduct;
+        public int Pending;
+        public Vector256<long> Hits;
+    }
+
+    /// <summary>The margin's coefficients and the standardization of up to four features, broadcast once per call.</summary>
+    private readonly struct MarginCoefficients
+    {
+        public readonly Vector256<double> Bias, C0, C1, C2, C3, Shift0, Shift1, Shift2, Shift3, Scale0, Scale1, Scale2, Scale3;
+        public readonly bool Standardized;
+
+        private MarginCoefficients(ReadOnlySpan<double> coef, double[] shift, double[] scale, int f)
+        {
+            // Features beyond f repeat the last one; the kernels never use them.
+            int k1 = Math.Min(1, f - 1), k2 = Math.Min(2, f - 1), k3 = Math.Min(3, f - 1);
+            Bias = Vector256.Create(coef[f]);
+            C0 = Vector256.Create(coef[0]); C1 = Vector256.Create(coef[k1]); C2 = Vector256.Create(coef[k2]); C3 = Vector256.Create(coef[k3]);
+            Shift0 = Vector256.Create(shift[0]); Shift1 = Vector256.Create(shift[k1]); Shift2 = Vector256.Create(shift[k2]); Shift3 = Vector256.Create(shift[k3]);
+            Scale0 = Vector256.Create(scale[0]); Scale1 = Vector256.Create(scale[k1]); Scale2 = Vector256.Create(scale[k2]); Scale3 = Vector256.Create(scale[k3]);
+            bool standardized = false;
+            for (int k = 0; k < f; k++) standardized |= shift[k] != 0.0 || scale[k] != 1.0;
+            Standardized = standardized;
+        }
+
+        public static MarginCoefficients Create(ReadOnlySpan<double> coef, double[] shift, double[] scale, int f) => new(coef, shift, scale, f);
+    }
+
+    /// <summary>
+    /// Phase 1 for up to four features read straight from the float32 columns: each row's features are widened,
+    /// standardized, stored to the scratch for phase 2 and used for the margin while in registers (the FMAs of
+    /// <see cref="MarginsFromScratch"/>, in its order).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void MarginsSmall<TF>(ref BinaryBlock block, in MarginCoefficients m, float[][] cols, int at, int count) where TF : struct, IDim
+    {
+        int f = TF.Value;
+        ref float x0 = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(cols[0]), at);
+        ref float x1 = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(cols[Math.Min(1, f - 1)]), at);
+        ref float x2 = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(cols[Math.Min(2, f - 1)]), at);
+        ref float x3 = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(cols[Math.Min(3, f - 1)]), at);
+        ref double z = ref block.Z;
+        bool standardized = m.Standardized, weighted = block.Weighted, withHessian = block.WithHessian;
+        var bias = m.Bias; var c0 = m.C0; var c1 = m.C1; var c2 = m.C2; var c3 = m.C3;
+        var sh0 = m.Shift0; var sh1 = m.Shift1; var sh2 = m.Shift2; var sh3 = m.Shift3;
+        var sc0 = m.Scale0; var sc1 = m.Scale1; var sc2 = m.Scale2; var sc3 = m.Scale3;
+        var hits = block.Hits;
+        ref int labels = ref Unsafe.Add(ref block.Labels, at);
+        ref double weights = ref Unsafe.Add(ref block.Weights, weighted ? at : 0);
+        for (int i = 0; i < count; i += 4)
+        {
+            var v = Widen(ref x0, i, standardized, sh0, sc0);
+            v.StoreUnsafe(ref z, (nuint)i);
+            var d = Vector256.FusedMultiplyAdd(v, c0, bias);
+            if (f > 1)
+            {
+                v = Widen(ref x1, i, standardized, sh1, sc1);
+                v.StoreUnsafe(ref z, (nuint)(SubRows + i));
+                d = Vector256.FusedMultiplyAdd(v, c1, d);
+            }
+            if (f > 2)
+            {
+                v = Widen(ref x2, i, standardized, sh2, sc2);
+                v.StoreUnsafe(ref z, (nuint)(2 * SubRows + i));
+                d = Vector256.FusedMultiplyAdd(v, c2, d);
+            }
+            if (f > 3)
+            {
+                v = Widen(ref x3, i, standardized, sh3, sc3);
+                v.StoreUnsafe(ref z, (nuint)(3 * SubRows + i));
+                d = Vector256.FusedMultiplyAdd(v, c3, d);
+            }
+            RowTerms(d, ref labels, ref weights, i, weighted, withHessian, ref block, ref hits);
+        }
+        block.Hits = hits;
+    }
+
+    /// <summary>Phase 1 with the features already in the scratch (any feature count, or the design matrix).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void MarginsFromScratch(ref BinaryBlock block, scoped ReadOnlySpan<double> coef, int at, int count)
+    {
+        int f = coef.Length - 1;
+        ref double cf = ref MemoryMarshal.GetReference(coef);
+        ref double z = ref block.Z;
+        bool weighted = block.Weighted, withHessian = block.WithHessian;
+        var hits = block.Hits;
+        ref int labels = ref Unsafe.Add(ref block.Labels, at);
+        ref double weights = ref Unsafe.Add(ref block.Weights, weighted ? at : 0);
+        for (int i = 0; i < count; i += 4)
+        {
+            var d = Vector256.Create(Unsafe.Add(ref cf, f));
+            for (int k = 0; k < f; k++)
+                d = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref z, (nuint)(k * SubRows + i)), Vector256.Create(Unsafe.Add(ref cf, k)), d);
+            RowTerms(d, ref labels, ref weights, i, weighted, withHessian, ref block, ref hits);
+        }
+        block.Hits = hits;
+    }
+
+    /// <summary>Exact widening of a float32 column, then (x − shift)·scale: the design matrix's values, bit for bit.</summary>
+    private static void WidenColumn(ReadOnlySpan<float> src, double shift, double scale, Span<double> dst)
+    {
+        bool standardized = shift != 0.0 || scale != 1.0;
+        var sh = Vector256.Create(shift);
+        var sc = Vector256.Create(scale);
+        ref float s = ref MemoryMarshal.GetReference(src);
+        ref double d = ref MemoryMarshal.GetReference(dst);
+        for (int i = 0; i < src.Length; i += 4) Widen(ref s, i, standardized, sh, sc).StoreUnsafe(ref d, (nuint)i);
+    }
+
+    /// <summary>Four float32 features widened exactly, then (x − shift)·scale: the design matrix's value, bit for bit.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<double> Widen(ref float src, int i, bool standardized, Vector256<double> shift, Vector256<double> scale)
+    {
+        var x = Vector256.WidenLower(Vector128.LoadUnsafe(ref src, (nuint)i).ToVector256Unsafe());
+        return standardized ? (x - shift) * scale : x;
+    }
+
+    /// <summary>
+    /// One group of four rows' terms from their margins d: the loss's max(0, ±d) and s = 1 + e^{−|d|} (its log is taken
+    /// later), the hit count, the class-1 residual w·(p₁ − [y = 1]) and the Hessian weight w·p₀·p₁, stored at scratch
+    /// row <paramref name="i"/>. <paramref name="labels"/> and <paramref name="weights"/> start at the sub-block's row.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void RowTerms(Vector256<double> d, ref int labels, ref double weights, int i, bool weighted, bool withHessian,
+        ref BinaryBlock block, ref Vector256<long> hits)
+    {
+        var one = Vector256<double>.One;
+        var isOne = Vector256.Equals(Vector256.WidenLower(Vector128.LoadUnsafe(ref labels, (nuint)i).ToVector256Unsafe()), Vector256<long>.One).AsDouble();
+        var positive = Vector256.GreaterThan(d, Vector256<double>.Zero);
+        var e = FastExp.ExpNonPositive(-Vector256.Abs(d));
+        var s = one + e;
+        var w = weighted ? Vector256.LoadUnsafe(ref weights, (nuint)i) : one;
+        // −log p_y = log s + max(0, y = 1 ? −d : d); the greedy prediction is class 1 iff d > 0 (ties go to class 0).
+        Vector256.Max(Vector256.ConditionalSelect(isOne, -d, d), Vector256<double>.Zero).StoreUnsafe(ref block.M, (nuint)i);
+        s.StoreUnsafe(ref block.S, (nuint)i);
+        hits -= (~(isOne ^ positive)).AsInt64();   // a hit's mask is −1
+        var invS = one / s;
+        var eInvS = e * invS;
+        var p1 = Vector256.ConditionalSelect(positive, invS, eInvS);
+        (w * (p1 - (one & isOne))).StoreUnsafe(ref block.Res, (nuint)i);
+        if (withHessian) (w * (invS * eInvS)).StoreUnsafe(ref block.C, (nuint)i);   // w·p₀·p₁: one of them is 1/s, the other e/s
+    }
+
+    /// <summary>
+    /// The loss of a sub-block, in the row order: w·max(0, ±d), then w·log s (weighted) or the log of eight groups' s
+    /// at once (s ∈ [1, 2], so eight products cannot overflow); the product runs on across sub-blocks.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void LossTerms(ref BinaryBlock block, int at, int count)
+    {
+        var one = Vector256<double>.One;
+        var lossAcc = block.LossAcc;
+        ref double weights = ref Unsafe.Add(ref block.Weights, block.Weighted ? at : 0);
+        if (block.Weighted)
+        {
+            for (int i = 0; i < count; i += 4)
+            {
+                var w = Vector256.LoadUnsafe(ref weights, (nuint)i);
+                lossAcc = Vector256.FusedMultiplyAdd(w, Vector256.LoadUnsafe(ref block.M, (nuint)i), lossAcc);
+                lossAcc = Vector256.FusedMultiplyAdd(w, Vector256.Log(Vector256.LoadUnsafe(ref block.S, (nuint)i)), lossAcc);
+            }
+            block.LossAcc = lossAcc;
+            return;
+        }
+        var sProduct = block.SProduct;
+        int pending = block.Pending;
+        for (int i = 0; i < count; i += 4)
+        {
+            lossAcc = Vector256.FusedMultiplyAdd(one, Vector256.LoadUnsafe(ref block.M, (nuint)i), lossAcc);
+            sProduct *= Vector256.LoadUnsafe(ref block.S, (nuint)i);
+            if (++pending == 8) { lossAcc += Vector256.Log(sProduct); sProduct = one; pending = 0; }
+        }
+        block.LossAcc = lossAcc;
+        block.SProduct = sProduct;
+        block.Pending = pending;
     }
 
     /// <summary>

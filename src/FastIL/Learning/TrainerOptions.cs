@@ -59,6 +59,11 @@ public sealed record TrainerOptions
     /// (tests check that both give the same bits).
     /// </summary>
     internal bool DesignMatrix { get; init; }
+    /// <summary>
+    /// Runs the two-class kernel's general loops (four sums per pass over the scratch) even for up to four features,
+    /// where it otherwise keeps every sum in registers (tests check that both give the same bits).
+    /// </summary>
+    internal bool GeneralSums { get; init; }
 }
 
 /// <summary>The outcome of one fit.</summary>

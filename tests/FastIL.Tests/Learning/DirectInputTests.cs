@@ -57,6 +57,57 @@ public class DirectInputTests
         Assert.Equal(hm, hd);
     }
 
+    /// <summary>
+    /// Up to four features, the kernel keeps all its sums in registers and (direct) fuses the float32 loads into the
+    /// margins; its general loops make four sums per pass. Both must give the same bits, for every feature count.
+    /// </summary>
+    [Theory]
+    [InlineData(1, false, false, false)]
+    [InlineData(2, true, false, false)]
+    [InlineData(3, true, true, false)]
+    [InlineData(4, false, true, false)]
+    [InlineData(4, true, true, true)]      // the design matrix: features copied to the scratch, then the register sums
+    [InlineData(3, false, false, true)]
+    public void RegisterSums_GiveTheGeneralLoopsBits(int features, bool standardize, bool weighted, bool designMatrix)
+    {
+        int n = 6007;
+        var data = new Dataset(features, false, n);
+        var rng = new System.Random(features);
+        var row = new float[features];
+        for (int i = 0; i < n; i++)
+        {
+            double margin = rng.NextDouble() - 0.5;
+            for (int j = 0; j < features; j++)
+            {
+                row[j] = (float)((rng.NextDouble() * 2 - 1) * (j + 1) + j);
+                margin += (j % 2 == 0 ? 1 : -0.7) * row[j];
+            }
+            data.AppendRow(row, margin > 0 ? 1 : 0, weighted ? (float)(0.25 + rng.NextDouble()) : 1f);
+        }
+        string[] names = [.. Enumerable.Range(0, features).Select(j => $"x{j}")];
+        LinearPolicy Policy() => new(PolicyKind.Logistic, 2, FeatureMap.Parse("identity", features, 0), names, standardize);
+        using var registers = new Trainer(new TrainerOptions { L2 = 1e-3, Threads = 2, DesignMatrix = designMatrix });
+        using var general = new Trainer(new TrainerOptions { L2 = 1e-3, Threads = 2, DesignMatrix = designMatrix, GeneralSums = true });
+        var pr = Policy();
+        var pg = Policy();
+        var fr = registers.Fit(data, pr, warmStart: false);
+        var fg = general.Fit(data, pg, warmStart: false);
+        Assert.True(fr.Converged);
+        Assert.Equal(fg.Objective, fr.Objective);
+        Assert.Equal(fg.Iterations, fr.Iterations);
+        Assert.Equal(pg.Weights, pr.Weights);
+        Assert.Equal(pg.Bias, pr.Bias);
+        for (int k = 0; k < pr.Weights.Length; k++) pr.Weights[k] = pg.Weights[k] = 0.2 - 0.15 * k;
+        int p = pr.ParameterCount;
+        var hr = new double[p * p]; var hg = new double[p * p];
+        registers.Hessian(data, pr, hr);
+        general.Hessian(data, pg, hg);
+        Assert.Equal(hg, hr);
+        var gr = new double[p]; var gg = new double[p];
+        Assert.Equal(general.Objective(data, pg, gg), registers.Objective(data, pr, gr));
+        Assert.Equal(gg, gr);
+    }
+
     [Fact]
     public void Refit_StillAllocatesNothing()
     {
