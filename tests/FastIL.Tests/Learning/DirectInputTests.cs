@@ -37,24 +37,33 @@ public class DirectInputTests
         LinearPolicy Policy() => new(kind, 2, FeatureMap.Parse("identity", 4, 0), ["a", "b", "c", "d"], standardize);
         using var direct = new Trainer(new TrainerOptions { L2 = 1e-3, Threads = 2 });
         using var matrix = new Trainer(new TrainerOptions { L2 = 1e-3, Threads = 2, DesignMatrix = true });
-        var pd = Policy();
-        var pm = Policy();
-        var fd = direct.Fit(data, pd, warmStart: false);
-        var fm = matrix.Fit(data, pm, warmStart: false);
-        Assert.Equal(fm.Objective, fd.Objective);
-        Assert.Equal(fm.Iterations, fd.Iterations);
-        Assert.Equal(pm.Weights, pd.Weights);
-        Assert.Equal(pm.Bias, pd.Bias);
-        // And at a point away from the optimum: objective, gradient and Hessian entry by entry.
-        for (int k = 0; k < pd.Weights.Length; k++) pd.Weights[k] = pm.Weights[k] = 0.3 - 0.1 * k;
-        int p = pd.ParameterCount;
-        var gd = new double[p]; var gm = new double[p];
-        Assert.Equal(matrix.Objective(data, pm, gm), direct.Objective(data, pd, gd));
-        Assert.Equal(gm, gd);
-        var hd = new double[p * p]; var hm = new double[p * p];
-        direct.Hessian(data, pd, hd);
-        matrix.Hessian(data, pm, hm);
-        Assert.Equal(hm, hd);
+        AssertSameBits(matrix, direct, data, Policy);
+    }
+
+    /// <summary>
+    /// Fits from zero with both trainers, then compares objective, iterations and parameters, and at a point away from
+    /// the optimum the objective, gradient and Hessian entry by entry: all bit for bit.
+    /// </summary>
+    private static void AssertSameBits(Trainer expected, Trainer actual, Dataset data, Func<LinearPolicy> policy)
+    {
+        var pe = policy();
+        var pa = policy();
+        var fe = expected.Fit(data, pe, warmStart: false);
+        var fa = actual.Fit(data, pa, warmStart: false);
+        Assert.True(fa.Converged);
+        Assert.Equal(fe.Objective, fa.Objective);
+        Assert.Equal(fe.Iterations, fa.Iterations);
+        Assert.Equal(pe.Weights, pa.Weights);
+        Assert.Equal(pe.Bias, pa.Bias);
+        for (int k = 0; k < pa.Weights.Length; k++) pa.Weights[k] = pe.Weights[k] = 0.3 - 0.1 * k;
+        int p = pa.ParameterCount;
+        var ga = new double[p]; var ge = new double[p];
+        Assert.Equal(expected.Objective(data, pe, ge), actual.Objective(data, pa, ga));
+        Assert.Equal(ge, ga);
+        var ha = new double[p * p]; var he = new double[p * p];
+        actual.Hessian(data, pa, ha);
+        expected.Hessian(data, pe, he);
+        Assert.Equal(he, ha);
     }
 
     /// <summary>
@@ -88,24 +97,7 @@ public class DirectInputTests
         LinearPolicy Policy() => new(PolicyKind.Logistic, 2, FeatureMap.Parse("identity", features, 0), names, standardize);
         using var registers = new Trainer(new TrainerOptions { L2 = 1e-3, Threads = 2, DesignMatrix = designMatrix });
         using var general = new Trainer(new TrainerOptions { L2 = 1e-3, Threads = 2, DesignMatrix = designMatrix, GeneralSums = true });
-        var pr = Policy();
-        var pg = Policy();
-        var fr = registers.Fit(data, pr, warmStart: false);
-        var fg = general.Fit(data, pg, warmStart: false);
-        Assert.True(fr.Converged);
-        Assert.Equal(fg.Objective, fr.Objective);
-        Assert.Equal(fg.Iterations, fr.Iterations);
-        Assert.Equal(pg.Weights, pr.Weights);
-        Assert.Equal(pg.Bias, pr.Bias);
-        for (int k = 0; k < pr.Weights.Length; k++) pr.Weights[k] = pg.Weights[k] = 0.2 - 0.15 * k;
-        int p = pr.ParameterCount;
-        var hr = new double[p * p]; var hg = new double[p * p];
-        registers.Hessian(data, pr, hr);
-        general.Hessian(data, pg, hg);
-        Assert.Equal(hg, hr);
-        var gr = new double[p]; var gg = new double[p];
-        Assert.Equal(general.Objective(data, pg, gg), registers.Objective(data, pr, gr));
-        Assert.Equal(gg, gr);
+        AssertSameBits(general, registers, data, Policy);
     }
 
     [Fact]
