@@ -84,6 +84,9 @@ public sealed class ImitationWorkspace : IDisposable
         return _trainer;
     }
 
+    /// <summary>The data set of the last run (tests check its room).</summary>
+    internal Dataset? LastDataset => _data;
+
     internal Dataset Dataset(int inputDim, bool continuous, int capacity)
     {
         if (_data is null || _data.InputDim != inputDim || _data.Continuous != continuous) _data = new Dataset(inputDim, continuous, capacity);
