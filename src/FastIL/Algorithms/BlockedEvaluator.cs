@@ -19,6 +19,13 @@ internal sealed class BlockedEvaluator : IChunkJob, IDisposable
     private readonly double[] _returns, _lengths, _disagreement;
     // The evaluation being run (read by ExecuteChunk on every thread).
     private bool _policyActs, _withExpert;
+    private readonly ILaneCode? _lanes;
+
+    /// <summary>
+    /// Whether blocks run fused (<c>FusedEpisodes</c>) where they can; off, every block takes the column path
+    /// (<see cref="Evaluator.RunEpisodes"/>). Tests and benchmarks compare the two.
+    /// </summary>
+    internal bool Fused { get; set; } = true;
 
     private sealed class Block(VectorEnv env, IExpert expert, int first, int lanes)
     {
@@ -39,6 +46,7 @@ internal sealed class BlockedEvaluator : IChunkJob, IDisposable
         _lengths = new double[episodes];
         _disagreement = new double[episodes];
         _pool = LaneBlocks.Pool(threads, _blocks.Length);
+        _lanes = spec.Lanes;
     }
 
     /// <summary>The greedy <paramref name="policy"/> (its current parameters), with ε against the built-in expert.</summary>
@@ -70,6 +78,9 @@ internal sealed class BlockedEvaluator : IChunkJob, IDisposable
     {
         Block b = _blocks[block];
         int first = b.First, n = b.Lanes;
+        if (Fused && _lanes is not null && _lanes.TryRunEpisodes(b.Env, _policyActs ? b.Policy : null, _withExpert,
+                _returns.AsSpan(first, n), _lengths.AsSpan(first, n), _disagreement.AsSpan(first, n)))
+            return;
         Evaluator.RunEpisodes(b.Env, _policyActs ? b.Policy : null, _policyActs ? null : b.Expert, _withExpert ? b.Expert : null,
             b.A, b.E, b.Af, b.Ef, b.Active, _returns.AsSpan(first, n), _lengths.AsSpan(first, n), _disagreement.AsSpan(first, n));
     }

@@ -59,6 +59,9 @@ public sealed class BatchedEnv<TDyn, T> : VectorEnv, IChunkJob
     /// <inheritdoc/>
     public override SimdPath Path { get; }
 
+    /// <summary>The batch's columns (fused loops read the reset states from them).</summary>
+    internal EnvColumns<T> Columns => _c;
+
     /// <summary>The widest usable path for a precision, honouring FASTIL_SIMD=scalar|vector256|vector512 for auto.</summary>
     public static SimdPath ResolvePath(SimdPath requested, Precision precision)
     {

@@ -1,3 +1,6 @@
+using FastIL.Kernels.Envs;
+using FastIL.Kernels.Lanes;
+using System.Runtime.CompilerServices;
 using System.Numerics.Tensors;
 using FastIL.Random;
 
@@ -96,6 +99,45 @@ public sealed class PolicyInference
             return;
         }
         TensorPrimitives.MultiplyAdd(phi, w, l, l);
+    }
+
+    /// <summary>
+    /// Whether <see cref="GreedyAction{TL}"/> can act for this policy: identity features (at most six inputs) and a
+    /// discrete head of at most four rows. Other policies take the column passes.
+    /// </summary>
+    internal bool HasLaneCode => _policy.Features.Kind == FeatureKind.Identity && _policy.Kind != PolicyKind.Linear
+        && _policy.Rows <= 4 && _policy.InputDim <= 6;
+
+    /// <summary>
+    /// The greedy action of <paramref name="o"/>'s lanes, as lane code (the action's index as a number): the arithmetic
+    /// of <see cref="ComputeLogits"/> and <see cref="Act{TSrc}(TSrc, Span{int})"/> in the same order and float32
+    /// roundings — z = x·scale + shift, l_r = b_r, then l_r = z_k·w_rk + l_r for k = 0 … F − 1, each operation rounded
+    /// — so fused loops (<c>FusedEpisodes</c>) act exactly as the column passes. Logistic: 1 iff l₀ &gt; 0; softmax: the
+    /// argmax, ties to the lower action. Requires <see cref="HasLaneCode"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal TL GreedyAction<TL>(in EnvObs<TL> o) where TL : struct, IReal<TL>
+    {
+        int d = _policy.InputDim, rows = _policy.Rows;
+        float[] w = _w, b = _b, scale = _scale, shift = _shift;
+        TL l0 = TL.Const(b[0]);
+        TL l1 = rows > 1 ? TL.Const(b[1]) : default, l2 = rows > 2 ? TL.Const(b[2]) : default, l3 = rows > 3 ? TL.Const(b[3]) : default;
+        for (int k = 0; k < d; k++)
+        {
+            TL x = k switch { 0 => o.O0, 1 => o.O1, 2 => o.O2, 3 => o.O3, 4 => o.O4, _ => o.O5 };
+            TL z = x * TL.Const(scale[k]) + TL.Const(shift[k]);
+            l0 = z * TL.Const(w[k]) + l0;
+            if (rows > 1) l1 = z * TL.Const(w[d + k]) + l1;
+            if (rows > 2) l2 = z * TL.Const(w[2 * d + k]) + l2;
+            if (rows > 3) l3 = z * TL.Const(w[3 * d + k]) + l3;
+        }
+        TL zero = TL.Const(0);
+        if (_policy.Kind == PolicyKind.Logistic) return TL.Select(TL.GreaterThan(l0, zero), TL.Const(1), zero);
+        TL best = l0, action = zero;
+        if (rows > 1) { TL gt = TL.GreaterThan(l1, best); best = TL.Select(gt, l1, best); action = TL.Select(gt, TL.Const(1), action); }
+        if (rows > 2) { TL gt = TL.GreaterThan(l2, best); best = TL.Select(gt, l2, best); action = TL.Select(gt, TL.Const(2), action); }
+        if (rows > 3) { TL gt = TL.GreaterThan(l3, best); action = TL.Select(gt, TL.Const(3), action); }
+        return action;
     }
 
     /// <summary>Logit row r (or the continuous output for r = 0) from the last <see cref="ComputeLogits"/>.</summary>

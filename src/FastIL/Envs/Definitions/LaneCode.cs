@@ -13,6 +13,12 @@ internal interface ILaneCode
     IExpert CreateExpert(EnvSpec spec, int capacity);
     /// <summary>The ILGPU kernels compiled for <paramref name="accelerator"/>.</summary>
     Devices.DeviceEnvKernels CreateDeviceKernels(ILGPU.Runtime.Accelerator accelerator);
+    /// <summary>
+    /// Runs one evaluation episode per lane of <paramref name="env"/> (just reset) fused (<see cref="FusedEpisodes{TDyn, TRule}"/>),
+    /// acting with <paramref name="policy"/> or else the built-in rule; false, with nothing done, where that does not
+    /// apply (a float64 batch, continuous actions, a policy without lane code, no time limit below 2²⁴ steps).
+    /// </summary>
+    bool TryRunEpisodes(VectorEnv env, Policies.PolicyInference? policy, bool withExpert, Span<double> returns, Span<double> lengths, Span<double> disagreement);
 }
 
 /// <summary>
@@ -33,4 +39,14 @@ internal sealed class LaneCode<TDyn, TRule> : ILaneCode where TDyn : struct, IEn
 
     /// <inheritdoc/>
     public Devices.DeviceEnvKernels CreateDeviceKernels(ILGPU.Runtime.Accelerator accelerator) => new Devices.DeviceEnvKernels<TDyn, TRule>(accelerator);
+
+    /// <inheritdoc/>
+    public bool TryRunEpisodes(VectorEnv env, Policies.PolicyInference? policy, bool withExpert, Span<double> returns, Span<double> lengths, Span<double> disagreement)
+    {
+        // Counts and lengths are float32 lanes: exact below 2²⁴.
+        if (env is not BatchedEnv<TDyn, float> batch || !env.Spec.IsDiscrete || (policy is not null && !policy.HasLaneCode)
+            || !(batch.Columns.MaxSteps < 1 << 24)) return false;
+        FusedEpisodes<TDyn, TRule>.Run(batch.Columns, batch.Path, policy, withExpert, returns, lengths, disagreement);
+        return true;
+    }
 }
