@@ -69,4 +69,31 @@ public static class FastExp
         var scaled = (p.AsInt64() + Vector256.ShiftLeft(kd.AsInt64(), 52)).AsDouble();
         return Vector256.ConditionalSelect(tooSmall, Vector256<double>.Zero, scaled);
     }
+
+    /// <summary>Eight lanes (x ≤ 0): the four-lane version's operations, lane for lane.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<double> ExpNonPositive(Vector512<double> x)
+    {
+        var tooSmall = Vector512.LessThan(x, Vector512.Create(MinArg));
+        var xc = Vector512.Max(x, Vector512.Create(MinArg));
+        var kd = Vector512.FusedMultiplyAdd(xc, Vector512.Create(Log2E), Vector512.Create(Shifter));
+        var k = kd - Vector512.Create(Shifter);
+        var r = Vector512.FusedMultiplyAdd(-k, Vector512.Create(Ln2Hi), xc);
+        r = Vector512.FusedMultiplyAdd(-k, Vector512.Create(Ln2Lo), r);
+        var r2 = r * r; var r4 = r2 * r2; var r8 = r4 * r4;
+        var q0 = Vector512.FusedMultiplyAdd(r, Vector512<double>.One, Vector512<double>.One);
+        var q1 = Vector512.FusedMultiplyAdd(Vector512.Create(C3), r, Vector512.Create(C2));
+        var q2 = Vector512.FusedMultiplyAdd(Vector512.Create(C5), r, Vector512.Create(C4));
+        var q3 = Vector512.FusedMultiplyAdd(Vector512.Create(C7), r, Vector512.Create(C6));
+        var q4 = Vector512.FusedMultiplyAdd(Vector512.Create(C9), r, Vector512.Create(C8));
+        var q5 = Vector512.FusedMultiplyAdd(Vector512.Create(C11), r, Vector512.Create(C10));
+        var s0 = Vector512.FusedMultiplyAdd(q1, r2, q0);
+        var s1 = Vector512.FusedMultiplyAdd(q3, r2, q2);
+        var s2 = Vector512.FusedMultiplyAdd(q5, r2, q4);
+        var t0 = Vector512.FusedMultiplyAdd(s1, r4, s0);
+        var t1 = Vector512.FusedMultiplyAdd(Vector512.Create(C12), r4, s2);
+        var p = Vector512.FusedMultiplyAdd(t1, r8, t0);
+        var scaled = (p.AsInt64() + Vector512.ShiftLeft(kd.AsInt64(), 52)).AsDouble();
+        return Vector512.ConditionalSelect(tooSmall, Vector512<double>.Zero, scaled);
+    }
 }

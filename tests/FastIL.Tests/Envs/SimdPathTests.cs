@@ -205,6 +205,8 @@ public class FastExpTests
             double e = FastIL.Kernels.MathKernels.FastExp.ExpNonPositive(x);
             var v = FastIL.Kernels.MathKernels.FastExp.ExpNonPositive(System.Runtime.Intrinsics.Vector256.Create(x));
             Assert.Equal(BitConverter.DoubleToInt64Bits(e), BitConverter.DoubleToInt64Bits(v[2]));
+            var v8 = FastIL.Kernels.MathKernels.FastExp.ExpNonPositive(System.Runtime.Intrinsics.Vector512.Create(x));
+            Assert.Equal(BitConverter.DoubleToInt64Bits(e), BitConverter.DoubleToInt64Bits(v8[5]));
             double exact = Math.Exp(x);
             if (x < -708) { Assert.Equal(0.0, e); continue; }
             worst = Math.Max(worst, Math.Abs(e - exact) / exact);
