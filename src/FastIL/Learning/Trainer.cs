@@ -199,11 +199,7 @@ public sealed partial class Trainer : IChunkJob, IObjective, IDisposable
             ReadOnlySpan<float> t = data.Targets;
             for (int i = 0; i < _n; i++) _y[i] = t[i];
         }
-        else
-        {
-            GrowArray(ref _labels, cap);
-            data.Labels.CopyTo(_labels);
-        }
+        else _labels = data.RawLabels;   // read in place (the kernels only read them): no copy per refit
         _weighted = data.HasWeights;
         if (_weighted)
         {
