@@ -402,13 +402,23 @@ public sealed partial class Trainer
             block.LossAcc = lossAcc;
             return;
         }
+        // Two loops, so that the sum stays in a register: the logs first (the calls), then the sum, adding each log
+        // where the one loop added it (after its eighth group).
         var sProduct = block.SProduct;
-        int pending = block.Pending;
+        int pending = block.Pending, logCount = 0;
+        Span<Vector256<double>> logs = stackalloc Vector256<double>[SubRows / 32 + 1];
         for (int i = 0; i < count; i += 4)
         {
-            lossAcc = Vector256.FusedMultiplyAdd(one, Vector256.LoadUnsafe(ref block.M, (nuint)i), lossAcc);
             sProduct *= Vector256.LoadUnsafe(ref block.S, (nuint)i);
-            if (++pending == 8) { lossAcc += Vector256.Log(sProduct); sProduct = one; pending = 0; }
+            if (++pending == 8) { logs[logCount++] = Vector256.Log(sProduct); sProduct = one; pending = 0; }
+        }
+        pending = block.Pending;
+        ref double m = ref block.M;
+        ref Vector256<double> log = ref MemoryMarshal.GetReference(logs);
+        for (int i = 0, j = 0; i < count; i += 4)
+        {
+            lossAcc = Vector256.FusedMultiplyAdd(one, Vector256.LoadUnsafe(ref m, (nuint)i), lossAcc);
+            if (++pending == 8) { lossAcc += Unsafe.Add(ref log, j++); pending = 0; }
         }
         block.LossAcc = lossAcc;
         block.SProduct = sProduct;
