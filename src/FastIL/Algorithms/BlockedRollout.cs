@@ -29,39 +29,35 @@ internal sealed class BlockedRollout : IChunkJob, IDisposable
     private int _t0;
     private bool _copying;
     private Dataset? _data;
-    private RunParameters _run;
+    private MixRule _run;
+    private readonly ILaneCode? _lanes;
 
-    private readonly record struct RunParameters(ulong Seed, int Iteration, double Beta, bool PerTrajectory);
-
-    private sealed class Block(VectorEnv env, IExpert expert, int first, int lanes, int d)
+    private sealed class Block(VectorEnv env, IExpert expert, int first, int lanes, int d) : RolloutStaging(first, lanes, d, StepsPerChunk)
     {
         public readonly VectorEnv Env = env;
         public readonly IExpert Expert = expert;
-        public readonly int First = first, Lanes = lanes;
         public PolicyInference? Policy;
         public readonly int[] ExpertA = new int[lanes], PolicyA = new int[lanes], Act = new int[lanes];
         public readonly float[] ExpertF = new float[lanes], PolicyF = new float[lanes], ActF = new float[lanes];
-        public readonly bool[] Active = new bool[lanes], ExpertLane = new bool[lanes];
-        public int ActiveCount;
-        /// <summary>1 + the step in which the block's last trajectory ended (0 while one runs).</summary>
-        public int EndStep;
-        // Staging for one chunk: observation j of lane l at step k at [(k·D + j)·lanes + l]; label at [k·lanes + l].
-        public readonly float[] Obs = new float[StepsPerChunk * d * lanes];
-        public readonly int[] Labels = new int[StepsPerChunk * lanes];
-        public readonly float[] Targets = new float[StepsPerChunk * lanes];
-        public readonly bool[] Staged = new bool[StepsPerChunk * lanes];
-        /// <summary>Rows staged at each step of the chunk, and where in the data set they go.</summary>
-        public readonly int[] StagedCount = new int[StepsPerChunk], Offset = new int[StepsPerChunk];
+        /// <summary>Where in the data set the rows staged at each step of the chunk go.</summary>
+        public readonly int[] Offset = new int[StepsPerChunk];
     }
 
+    /// <summary>
+    /// Whether blocks run their chunks fused (<see cref="FusedRollout{TDyn, TRule}"/>) where they can; off, every
+    /// block takes the column loop. Tests and benchmarks compare the two.
+    /// </summary>
+    internal bool Fused { get; set; } = true;
+
     /// <summary>Blocks for <paramref name="m"/> trajectories of up to <paramref name="horizon"/> steps on <paramref name="threads"/> threads.</summary>
-    public BlockedRollout(EnvSpec spec, int m, int horizon, int threads)
+    public BlockedRollout(EnvSpec spec, int m, int horizon, int threads, SimdPath path = SimdPath.Auto)
     {
         _spec = spec;
         _m = m;
         _d = spec.ObservationSize;
-        _blocks = [.. LaneBlocks.Create(spec, m, horizon).Select(p => new Block(p.Env, p.Expert, p.First, p.Count, _d))];
+        _blocks = [.. LaneBlocks.Create(spec, m, horizon, path).Select(p => new Block(p.Env, p.Expert, p.First, p.Count, _d))];
         _pool = LaneBlocks.Pool(threads, _blocks.Length);
+        _lanes = spec.Lanes;
     }
 
     /// <summary>The trajectories this rollout was built for.</summary>
@@ -86,7 +82,7 @@ internal sealed class BlockedRollout : IChunkJob, IDisposable
             for (int l = 0; l < b.Lanes; l++)
                 b.ExpertLane[l] = ImitationRunner.ExpertTrajectory(config.Seed, iteration, beta, b.First + l);
         }
-        _run = new RunParameters(config.Seed, iteration, beta, config.Mixing == Mixing.PerTrajectory);
+        _run = new MixRule(config.Seed, iteration, beta, config.Mixing == Mixing.PerTrajectory);
         for (_t0 = 0; ; _t0 += StepsPerChunk)
         {
             RunBlocks(copying: false);
@@ -126,6 +122,9 @@ internal sealed class BlockedRollout : IChunkJob, IDisposable
         var run = _run;
         bool discrete = _spec.IsDiscrete, needPolicy = run.Beta < 1.0;
         int lanes = b.Lanes, d = _d;
+        if (Fused && b.ActiveCount > 0 && _lanes is not null && discrete && (!needPolicy || b.Policy!.HasLaneCode)
+            && _lanes.TryRolloutChunk(b.Env, needPolicy ? b.Policy : null, run, _t0, StepsPerChunk, b))
+            return;
         for (int k = 0; k < StepsPerChunk; k++)
         {
             Span<bool> staged = b.Staged.AsSpan(k * lanes, lanes);

@@ -17,14 +17,17 @@ internal static class LaneBlocks
     /// <summary>One block.</summary>
     public readonly record struct Part(VectorEnv Env, IExpert Expert, int First, int Count);
 
-    /// <summary>The blocks of <paramref name="total"/> lanes, episodes of up to <paramref name="horizon"/> steps, no auto-reset.</summary>
-    public static Part[] Create(EnvSpec spec, int total, int horizon)
+    /// <summary>
+    /// The blocks of <paramref name="total"/> lanes, episodes of up to <paramref name="horizon"/> steps, no auto-reset,
+    /// on the SIMD <paramref name="path"/> (tests pin it; runs take the widest).
+    /// </summary>
+    public static Part[] Create(EnvSpec spec, int total, int horizon, SimdPath path = SimdPath.Auto)
     {
         var parts = new Part[(total + Lanes - 1) / Lanes];
         for (int b = 0; b < parts.Length; b++)
         {
             int first = b * Lanes, n = Math.Min(Lanes, total - first);
-            var env = EnvRegistry.Create(spec, n, new EnvOptions { AutoReset = AutoResetMode.Disabled, Threads = 1, MaxEpisodeSteps = horizon, FirstLane = first });
+            var env = EnvRegistry.Create(spec, n, new EnvOptions { AutoReset = AutoResetMode.Disabled, Threads = 1, MaxEpisodeSteps = horizon, FirstLane = first, Path = path });
             parts[b] = new Part(env, BuiltinExperts.For(spec, n), first, n);
         }
         return parts;

@@ -1,0 +1,126 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using FastIL.Kernels.Envs;
+using FastIL.Kernels.Experts;
+using FastIL.Kernels.Lanes;
+using FastIL.Policies;
+
+namespace FastIL.Envs;
+
+/// <summary>
+/// A chunk of DAgger rollout steps for one lane block, fused: a block of 16 lanes (or one, on the scalar path) keeps
+/// its state and step count in registers for the whole chunk, and per step observes → labels with the expert rule
+/// <typeparamref name="TRule"/> → acts with the policy's lane code (<see cref="PolicyInference.GreedyAction{TL}"/>)
+/// → β-mixes per lane → steps → stages (observation, label) for the lanes still running. The column loop of
+/// <c>BlockedRollout</c> does the same with a pass over the block's columns for each of these; the staged rows, the
+/// lanes' ends and the batch's state afterwards are the same, bit for bit (tested). Discrete actions only.
+/// </summary>
+internal static class FusedRollout<TDyn, TRule> where TDyn : struct, IEnvDynamics where TRule : struct, IExpertRule
+{
+    /// <summary>
+    /// Runs steps <paramref name="t0"/> … <paramref name="t0"/> + <paramref name="steps"/> − 1 of the block whose
+    /// batch is <paramref name="c"/>: acting with <paramref name="policy"/> where the mixing says so (null: β = 1, the
+    /// expert always acts), staging into <paramref name="stage"/> and updating its running lanes.
+    /// </summary>
+    public static void RunChunk(EnvColumns<float> c, SimdPath path, PolicyInference? policy, in MixRule mix, int t0, int steps, RolloutStaging stage)
+    {
+        if (path == SimdPath.Vector512) RunChunk<V512F32>(c, policy, mix, t0, steps, stage);
+        else if (path == SimdPath.Vector256) RunChunk<V256x2F32>(c, policy, mix, t0, steps, stage);
+        else RunChunk<F32>(c, policy, mix, t0, steps, stage);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void RunChunk<TL>(EnvColumns<float> c, PolicyInference? policy, MixRule mix, int t0, int steps, RolloutStaging stage)
+        where TL : struct, ILane<TL, float>
+    {
+        int lanes = stage.Lanes;
+        stage.StagedCount.AsSpan(0, steps).Clear();
+        int lastEnd = 0, endedNow = 0;
+        for (int i = 0; i < lanes; i += TL.Count)
+        {
+            int width = Math.Min(TL.Count, lanes - i);
+            uint active = 0;
+            for (int l = 0; l < width; l++) if (stage.Active[i + l]) active |= 1u << l;
+            int end = Group<TL>(c, policy, mix, t0, steps, stage, i, width, ref active);
+            for (int l = 0; l < width; l++)
+            {
+                bool stillActive = (active >> l & 1) != 0;
+                if (stage.Active[i + l] && !stillActive) endedNow++;
+                stage.Active[i + l] = stillActive;
+            }
+            lastEnd = Math.Max(lastEnd, end);
+        }
+        stage.ActiveCount -= endedNow;
+        if (stage.ActiveCount == 0 && endedNow > 0) stage.EndStep = lastEnd;
+    }
+
+    // One group of lanes [i, i + width) for the chunk; returns 1 + the last step in which one of its lanes ended (0: none).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int Group<TL>(EnvColumns<float> c, PolicyInference? policy, in MixRule mix, int t0, int steps, RolloutStaging stage,
+        int i, int width, ref uint active) where TL : struct, ILane<TL, float>
+    {
+        int sn = TDyn.StateSize, d = TDyn.ObservationSize, lanes = stage.Lanes;
+        EnvState<TL> s = default;
+        s.S0 = TL.Load(ref c.State[0][i]);
+        s.S1 = TL.Load(ref c.State[1][i]);
+        if (sn > 2) s.S2 = TL.Load(ref c.State[2][i]);
+        if (sn > 3) s.S3 = TL.Load(ref c.State[3][i]);
+        TL one = TL.Const(1), limit = TL.Const(c.MaxSteps);
+        TL e = TL.Load(ref c.Elapsed[i]);
+        bool full = width == TL.Count;
+        uint trajectoryBits = 0;
+        if (policy is not null && mix.PerTrajectory)
+            for (int l = 0; l < width; l++) if (stage.ExpertLane[i + l]) trajectoryBits |= 1u << l;
+        Span<float> tmp = stackalloc float[TL.Count];
+        int lastEnd = 0;
+        for (int k = 0; k < steps; k++)
+        {
+            int t = t0 + k;
+            // Staged: the lanes still running, before this step.
+            Span<bool> staged = stage.Staged.AsSpan(k * lanes + i, width);
+            for (int l = 0; l < width; l++) staged[l] = (active >> l & 1) != 0;
+            stage.StagedCount[k] += BitOperations.PopCount(active);
+            if (active == 0) continue;
+            TDyn.Observe(in s, out EnvObs<TL> o);
+            TL label = TRule.Act(in o);
+            TL a = label;
+            if (policy is not null)
+            {
+                uint expertBits = mix.PerTrajectory ? trajectoryBits : 0;
+                if (!mix.PerTrajectory && mix.Beta > 0)
+                    for (int l = 0; l < width; l++)
+                        if (Algorithms.ImitationRunner.ExpertActs(mix.Seed, mix.Iteration, mix.Beta, false, false, t, stage.First + i + l)) expertBits |= 1u << l;
+                a = TL.Select(TL.MaskFromBits(expertBits), label, policy.GreedyAction(in o));
+            }
+            for (int j = 0; j < d; j++)
+            {
+                TL oj = j switch { 0 => o.O0, 1 => o.O1, 2 => o.O2, 3 => o.O3, 4 => o.O4, _ => o.O5 };
+                int at = (k * d + j) * lanes + i;
+                if (full) TL.StoreSingle(oj, ref stage.Obs[at]);
+                else
+                {
+                    TL.StoreSingle(oj, ref tmp[0]);
+                    tmp[..width].CopyTo(stage.Obs.AsSpan(at, width));
+                }
+            }
+            TL.StoreSingle(label, ref tmp[0]);
+            Span<int> labels = stage.Labels.AsSpan(k * lanes + i, width);
+            for (int l = 0; l < width; l++) labels[l] = (int)tmp[l];
+            TDyn.Step(ref s, a, out TL _, out TL terminated);
+            e += one;
+            uint ended = (TL.MaskBits(terminated) | TL.MaskBits(TL.GreaterOrEqual(e, limit))) & active;
+            if (ended != 0)
+            {
+                active &= ~ended;
+                lastEnd = t + 1;
+            }
+        }
+        // The batch's state and step counts after the chunk, as the column loop leaves them for the lanes that run on.
+        TL.Store(s.S0, ref c.State[0][i]);
+        TL.Store(s.S1, ref c.State[1][i]);
+        if (sn > 2) TL.Store(s.S2, ref c.State[2][i]);
+        if (sn > 3) TL.Store(s.S3, ref c.State[3][i]);
+        TL.Store(e, ref c.Elapsed[i]);
+        return lastEnd;
+    }
+}
