@@ -122,7 +122,7 @@ internal sealed class BlockedRollout : IChunkJob, IDisposable
         var run = _run;
         bool discrete = _spec.IsDiscrete, needPolicy = run.Beta < 1.0;
         int lanes = b.Lanes, d = _d;
-        if (Fused && b.ActiveCount > 0 && _lanes is not null && discrete && (!needPolicy || b.Policy!.HasLaneCode)
+        if (Fused && b.ActiveCount > 0 && _lanes is not null && (!needPolicy || b.Policy!.HasLaneCode)
             && _lanes.TryRolloutChunk(b.Env, needPolicy ? b.Policy : null, run, _t0, StepsPerChunk, b))
             return;
         for (int k = 0; k < StepsPerChunk; k++)

@@ -14,7 +14,8 @@ namespace FastIL.Envs;
 /// observe → act → expert action → env step, with no pass over the batch's columns and no hand-off between steps.
 /// The arithmetic is the column path's (<c>Evaluator.RunEpisodes</c>: the policy's column passes, the rule, the
 /// stepper's dynamics and bookkeeping), so every lane's return, length and disagreement are the same bit for bit
-/// (tested). Discrete action spaces only: a continuous disagreement is summed in double per lane.
+/// (tested). The disagreement is a count of differing actions (discrete), or Σ |clip(a) − clip(e)| summed in double
+/// per lane, as the column path sums it (continuous).
 /// </summary>
 internal static class FusedEpisodes<TDyn, TRule> where TDyn : struct, IEnvDynamics where TRule : struct, IExpertRule
 {
@@ -56,15 +57,30 @@ internal static class FusedEpisodes<TDyn, TRule> where TDyn : struct, IEnvDynami
         if (sn > 3) s.S3 = TL.Load(ref c.State[3][i]);
         TL one = TL.Const(1), zero = TL.Const(0), limit = TL.Const(c.MaxSteps);
         TL e = TL.Load(ref c.Elapsed[i]), g = TL.Load(ref c.EpisodeReturn[i]), count = zero;
-        bool policyActs = policy is not null, needRule = !policyActs || withExpert;
+        bool policyActs = policy is not null, needRule = !policyActs || withExpert, discrete = c.Discrete;
+        TL lo = TL.Const(c.Spec.ActionLow), hi = TL.Const(c.Spec.ActionHigh);
         uint active = valid;
-        Span<float> ret = stackalloc float[TL.Count], len = stackalloc float[TL.Count];
+        Span<float> ret = stackalloc float[TL.Count], len = stackalloc float[TL.Count], diff = stackalloc float[TL.Count];
+        Span<double> dis = stackalloc double[TL.Count];
         while (active != 0)
         {
             TDyn.Observe(in s, out EnvObs<TL> o);
             TL rule = needRule ? TRule.Act(in o) : zero;
             TL a = policyActs ? policy!.GreedyAction(in o) : rule;
-            if (withExpert) count += TL.Select(TL.MaskFromBits(active), TL.Select(TL.Equal(a, rule), zero, one), zero);
+            if (withExpert)
+            {
+                if (discrete) count += TL.Select(TL.MaskFromBits(active), TL.Select(TL.Equal(a, rule), zero, one), zero);
+                else
+                {
+                    // |clip(a) − clip(e)| in float32 (Math.Clamp's and Math.Abs's semantics), summed per lane in double.
+                    TL.Store(Clip(a, lo, hi) - Clip(rule, lo, hi), ref diff[0]);
+                    for (uint bits = active; bits != 0; bits &= bits - 1)
+                    {
+                        int lane = System.Numerics.BitOperations.TrailingZeroCount(bits);
+                        dis[lane] += Math.Abs(diff[lane]);
+                    }
+                }
+            }
             TDyn.Step(ref s, a, out TL r, out TL terminated);
             e += one;
             g += r;
@@ -85,7 +101,12 @@ internal static class FusedEpisodes<TDyn, TRule> where TDyn : struct, IEnvDynami
         for (uint bits = valid; bits != 0; bits &= bits - 1)
         {
             int lane = System.Numerics.BitOperations.TrailingZeroCount(bits);
-            disagreement[i + lane] = withExpert ? counts[lane] : 0.0;
+            disagreement[i + lane] = !withExpert ? 0.0 : discrete ? counts[lane] : dis[lane];
         }
     }
+
+    /// <summary>Math.Clamp's semantics on lanes: below lo gives lo, above hi gives hi, NaN passes through.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TL Clip<TL>(TL x, TL lo, TL hi) where TL : struct, ILane<TL, float>
+        => TL.Select(TL.LessThan(x, lo), lo, TL.Select(TL.GreaterThan(x, hi), hi, x));
 }

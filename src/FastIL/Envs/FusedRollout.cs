@@ -13,7 +13,8 @@ namespace FastIL.Envs;
 /// <typeparamref name="TRule"/> → acts with the policy's lane code (<see cref="PolicyInference.GreedyAction{TL}"/>)
 /// → β-mixes per lane → steps → stages (observation, label) for the lanes still running. The column loop of
 /// <c>BlockedRollout</c> does the same with a pass over the block's columns for each of these; the staged rows, the
-/// lanes' ends and the batch's state afterwards are the same, bit for bit (tested). Discrete actions only.
+/// lanes' ends and the batch's state afterwards are the same, bit for bit (tested). Discrete labels are staged as
+/// action indices, continuous ones as the expert's action.
 /// </summary>
 internal static class FusedRollout<TDyn, TRule> where TDyn : struct, IEnvDynamics where TRule : struct, IExpertRule
 {
@@ -60,6 +61,7 @@ internal static class FusedRollout<TDyn, TRule> where TDyn : struct, IEnvDynamic
         int i, int width, ref uint active) where TL : struct, ILane<TL, float>
     {
         int sn = TDyn.StateSize, d = TDyn.ObservationSize, lanes = stage.Lanes;
+        bool discrete = c.Discrete;
         EnvState<TL> s = default;
         s.S0 = TL.Load(ref c.State[0][i]);
         s.S1 = TL.Load(ref c.State[1][i]);
@@ -104,8 +106,12 @@ internal static class FusedRollout<TDyn, TRule> where TDyn : struct, IEnvDynamic
                 }
             }
             TL.StoreSingle(label, ref tmp[0]);
-            Span<int> labels = stage.Labels.AsSpan(k * lanes + i, width);
-            for (int l = 0; l < width; l++) labels[l] = (int)tmp[l];
+            if (discrete)
+            {
+                Span<int> labels = stage.Labels.AsSpan(k * lanes + i, width);
+                for (int l = 0; l < width; l++) labels[l] = (int)tmp[l];
+            }
+            else tmp[..width].CopyTo(stage.Targets.AsSpan(k * lanes + i, width));
             TDyn.Step(ref s, a, out TL _, out TL terminated);
             e += one;
             uint ended = (TL.MaskBits(terminated) | TL.MaskBits(TL.GreaterOrEqual(e, limit))) & active;

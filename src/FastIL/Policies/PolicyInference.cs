@@ -102,18 +102,17 @@ public sealed class PolicyInference
     }
 
     /// <summary>
-    /// Whether <see cref="GreedyAction{TL}"/> can act for this policy: identity features (at most six inputs) and a
-    /// discrete head of at most four rows. Other policies take the column passes.
+    /// Whether <see cref="GreedyAction{TL}"/> can act for this policy: identity features (at most six inputs) and at most
+    /// four rows. Other policies take the column passes.
     /// </summary>
-    internal bool HasLaneCode => _policy.Features.Kind == FeatureKind.Identity && _policy.Kind != PolicyKind.Linear
-        && _policy.Rows <= 4 && _policy.InputDim <= 6;
+    internal bool HasLaneCode => _policy.Features.Kind == FeatureKind.Identity && _policy.Rows <= 4 && _policy.InputDim <= 6;
 
     /// <summary>
     /// The greedy action of <paramref name="o"/>'s lanes, as lane code (the action's index as a number): the arithmetic
     /// of <see cref="ComputeLogits"/> and <see cref="Act{TSrc}(TSrc, Span{int})"/> in the same order and float32
     /// roundings — z = x·scale + shift, l_r = b_r, then l_r = z_k·w_rk + l_r for k = 0 … F − 1, each operation rounded
     /// — so fused loops (<c>FusedEpisodes</c>) act exactly as the column passes. Logistic: 1 iff l₀ &gt; 0; softmax: the
-    /// argmax, ties to the lower action. Requires <see cref="HasLaneCode"/>.
+    /// argmax, ties to the lower action; linear: l₀ itself (the env clips it). Requires <see cref="HasLaneCode"/>.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal TL GreedyAction<TL>(in EnvObs<TL> o) where TL : struct, IReal<TL>
@@ -131,6 +130,7 @@ public sealed class PolicyInference
             if (rows > 2) l2 = z * TL.Const(w[2 * d + k]) + l2;
             if (rows > 3) l3 = z * TL.Const(w[3 * d + k]) + l3;
         }
+        if (_policy.Kind == PolicyKind.Linear) return l0;
         TL zero = TL.Const(0);
         if (_policy.Kind == PolicyKind.Logistic) return TL.Select(TL.GreaterThan(l0, zero), TL.Const(1), zero);
         TL best = l0, action = zero;

@@ -23,6 +23,8 @@ public class FusedRolloutTests
         { "MountainCar-v0", 50, SimdPath.Vector512, Mixing.PerStep, 0.6 },
         { "Acrobot-v1", 40, SimdPath.Vector256, Mixing.PerTrajectory, 0.5 },
         { "Acrobot-v1", 19, SimdPath.Vector512, Mixing.PerStep, 1.0 },            // the expert alone (no policy)
+        { "Pendulum-v1", 45, SimdPath.Vector512, Mixing.PerStep, 0.5 },           // continuous: the expert's actions as targets
+        { "MountainCarContinuous-v0", 20, SimdPath.Scalar, Mixing.PerTrajectory, 0.5 },
     };
 
     [Theory]
@@ -35,7 +37,8 @@ public class FusedRolloutTests
         var config = ImitationConfig.For(id) with { Rollouts = m, Mixing = mixing, Seed = 5 };
         // A standardized policy with weights of its own, so that it disagrees with the expert and ends trajectories at
         // other steps.
-        var policy = new LinearPolicy(spec.ActionCount == 2 ? PolicyKind.Logistic : PolicyKind.Softmax, spec.ActionCount,
+        var kind = !spec.IsDiscrete ? PolicyKind.Linear : spec.ActionCount == 2 ? PolicyKind.Logistic : PolicyKind.Softmax;
+        var policy = new LinearPolicy(kind, spec.IsDiscrete ? spec.ActionCount : 0,
             FeatureMap.Parse("identity", spec.ObservationSize, 0), spec.ObservationNames, standardize: true);
         var rng = new System.Random(m);
         for (int k = 0; k < policy.Weights.Length; k++) policy.Weights[k] = rng.NextDouble() * 4 - 2;
@@ -44,7 +47,7 @@ public class FusedRolloutTests
         (Dataset Data, long Steps) Roll(bool fused)
         {
             using var rollout = new BlockedRollout(spec, m, 200, threads: 2, path) { Fused = fused };
-            var data = new Dataset(spec.ObservationSize, continuous: false);
+            var data = new Dataset(spec.ObservationSize, continuous: !spec.IsDiscrete);
             long steps = 0;
             for (int iteration = 0; iteration < 2; iteration++) steps += rollout.Run(policy, data, config, iteration, beta);
             return (data, steps);
@@ -55,6 +58,7 @@ public class FusedRolloutTests
         Assert.Equal(columnData.Count, fusedData.Count);
         Assert.True(fusedData.Count > m);
         Assert.Equal(columnData.Labels.ToArray(), fusedData.Labels.ToArray());
+        Assert.Equal(columnData.Targets.ToArray(), fusedData.Targets.ToArray());
         for (int j = 0; j < spec.ObservationSize; j++) Assert.Equal(columnData.Column(j).ToArray(), fusedData.Column(j).ToArray());
     }
 }

@@ -16,13 +16,13 @@ internal interface ILaneCode
     /// <summary>
     /// Runs one evaluation episode per lane of <paramref name="env"/> (just reset) fused (<see cref="FusedEpisodes{TDyn, TRule}"/>),
     /// acting with <paramref name="policy"/> or else the built-in rule; false, with nothing done, where that does not
-    /// apply (a float64 batch, continuous actions, a policy without lane code, no time limit below 2²⁴ steps).
+    /// apply (a float64 batch, a policy without lane code, no time limit below 2²⁴ steps).
     /// </summary>
     bool TryRunEpisodes(VectorEnv env, Policies.PolicyInference? policy, bool withExpert, Span<double> returns, Span<double> lengths, Span<double> disagreement);
     /// <summary>
     /// Runs a chunk of rollout steps of the lane block whose batch is <paramref name="env"/> fused
     /// (<see cref="FusedRollout{TDyn, TRule}"/>), staging into <paramref name="stage"/>; false, with nothing done, where
-    /// that does not apply (a float64 batch, continuous actions, no time limit below 2²⁴ steps). The caller checks that
+    /// that does not apply (a float64 batch, no time limit below 2²⁴ steps). The caller checks that
     /// <paramref name="policy"/> (null when the expert always acts) has lane code.
     /// </summary>
     bool TryRolloutChunk(VectorEnv env, Policies.PolicyInference? policy, in MixRule mix, int t0, int steps, RolloutStaging stage);
@@ -51,8 +51,7 @@ internal sealed class LaneCode<TDyn, TRule> : ILaneCode where TDyn : struct, IEn
     public bool TryRunEpisodes(VectorEnv env, Policies.PolicyInference? policy, bool withExpert, Span<double> returns, Span<double> lengths, Span<double> disagreement)
     {
         // Counts and lengths are float32 lanes: exact below 2²⁴.
-        if (env is not BatchedEnv<TDyn, float> batch || !env.Spec.IsDiscrete || (policy is not null && !policy.HasLaneCode)
-            || !(batch.Columns.MaxSteps < 1 << 24)) return false;
+        if (env is not BatchedEnv<TDyn, float> batch || (policy is not null && !policy.HasLaneCode) || !(batch.Columns.MaxSteps < 1 << 24)) return false;
         FusedEpisodes<TDyn, TRule>.Run(batch.Columns, batch.Path, policy, withExpert, returns, lengths, disagreement);
         return true;
     }
@@ -60,7 +59,7 @@ internal sealed class LaneCode<TDyn, TRule> : ILaneCode where TDyn : struct, IEn
     /// <inheritdoc/>
     public bool TryRolloutChunk(VectorEnv env, Policies.PolicyInference? policy, in MixRule mix, int t0, int steps, RolloutStaging stage)
     {
-        if (env is not BatchedEnv<TDyn, float> batch || !env.Spec.IsDiscrete || !(batch.Columns.MaxSteps < 1 << 24)) return false;
+        if (env is not BatchedEnv<TDyn, float> batch || !(batch.Columns.MaxSteps < 1 << 24)) return false;
         FusedRollout<TDyn, TRule>.RunChunk(batch.Columns, batch.Path, policy, mix, t0, steps, stage);
         return true;
     }
