@@ -31,13 +31,14 @@ public static class Program
         PredictCommand.Definition,
         EnvReplayCommand.Definition,
         EnvBenchCommand.Definition,
+        EnvListCommand.Definition,
         KernelsCommand.Definition,
     ];
 
     // Words that only group commands.
     private static readonly Dictionary<string, string> Groups = new()
     {
-        ["env"] = "Environment tools: replay rows against FastIL's dynamics, time the kernels.",
+        ["env"] = "Environment tools: list the envs, replay rows against FastIL's dynamics, time the kernels.",
         ["kernels"] = "GPU kernel tools.",
     };
 

@@ -13,6 +13,14 @@ internal static class TestData
     /// <summary>The envs with Gymnasium reference rows: the registry's classic-control envs.</summary>
     public static readonly string[] EnvIds = [.. FastIL.Envs.EnvRegistry.ClassicControl.Select(s => s.Id)];
     public static IEnumerable<object[]> Envs() => EnvIds.Select(e => new object[] { e });
+
+    /// <summary>The repository's root (the folder holding FastIL.sln above the test binaries).</summary>
+    public static string RepoRoot()
+    {
+        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
+            if (File.Exists(Path.Combine(d.FullName, "FastIL.sln"))) return d.FullName;
+        throw new InvalidOperationException("FastIL.sln not found above the test binaries");
+    }
 }
 
 /// <summary>A small CSV held whole as strings, for tests that look rows up by index (read through the CLI's <see cref="CsvFile"/>).</summary>

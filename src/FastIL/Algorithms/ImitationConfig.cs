@@ -64,6 +64,20 @@ public sealed record ImitationConfig
     /// <summary>Keep the iterate with the best evaluation return (the paper's choice), else the last.</summary>
     public bool SelectBest { get; init; } = true;
 
+    /// <summary>
+    /// The learner in one line, as the README's table of defaults and <c>fastil env list</c> show it: the policy's output
+    /// layer (the default for <paramref name="spec"/>'s actions when unset), the feature map, standardization, λ, and
+    /// "select last" when the final iteration is kept instead of the best one. E.g. "softmax, identity
+    /// (standardized), λ=1e-8".
+    /// </summary>
+    public string LearnerSummary(Envs.EnvSpec spec)
+    {
+        PolicyKind kind = Policy ?? (spec.IsDiscrete ? (spec.ActionCount == 2 ? PolicyKind.Logistic : PolicyKind.Softmax) : PolicyKind.Linear);
+        string head = kind switch { PolicyKind.Logistic => "logistic", PolicyKind.Softmax => "softmax", _ => "linear (MSE)" };
+        string lambda = L2.ToString("0.###e0", System.Globalization.CultureInfo.InvariantCulture);
+        return $"{head}, {Features}{(Standardize ? " (standardized)" : "")}, λ={lambda}{(SelectBest ? "" : ", select last")}";
+    }
+
     /// <summary>Per-env defaults (see the README's table for what they reach).</summary>
     public static ImitationConfig For(string envId) => Envs.EnvRegistry.Find(envId)?.Defaults ?? new() { Env = envId };
 }

@@ -118,7 +118,7 @@ public class HelpTests
         string fastil = Path.Combine(dir, "fastil");
         File.WriteAllText(fastil, $"#!/bin/sh\nexec dotnet '{typeof(Program).Assembly.Location}' \"$@\"\n");
         File.SetUnixFileMode(fastil, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        string script = Path.Combine(RepoRoot(), "scripts", "completion", "fastil.bash");
+        string script = Path.Combine(TestData.RepoRoot(), "scripts", "completion", "fastil.bash");
         string probe = $"source '{script}'; COMP_LINE='fastil dagger --pol'; COMP_POINT=${{#COMP_LINE}}; COMP_WORDS=(fastil dagger --pol); COMP_CWORD=2; _fastil_complete; echo \"${{COMPREPLY[*]}}\"";
         var psi = new ProcessStartInfo("/bin/bash", ["-c", probe]) { RedirectStandardOutput = true, RedirectStandardError = true };
         psi.Environment["PATH"] = dir + ":" + Environment.GetEnvironmentVariable("PATH");
@@ -135,12 +135,5 @@ public class HelpTests
         var (code, stdout, _) = CliRunner.Run("--version");
         Assert.Equal(0, code);
         Assert.Matches(@"^fastil \d+\.\d+\.\d+", stdout);
-    }
-
-    private static string RepoRoot()
-    {
-        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
-            if (File.Exists(Path.Combine(d.FullName, "FastIL.sln"))) return d.FullName;
-        throw new InvalidOperationException("FastIL.sln not found above the test binaries");
     }
 }
