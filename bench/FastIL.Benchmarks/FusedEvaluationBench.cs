@@ -14,25 +14,17 @@ namespace FastIL.Benchmarks;
 /// </summary>
 [MemoryDiagnoser]
 [Config(typeof(ShortRunConfig))]
-public class FusedEvaluationBench
+public class FusedEvaluationBench : FusedBenchBase
 {
     private BlockedEvaluator _evaluator = null!;
     private LinearPolicy _policy = null!;
-
-    /// <summary>fused or columns.</summary>
-    [Params("fused", "columns")]
-    public string Path { get; set; } = "fused";
-
-    /// <summary>Threads.</summary>
-    [Params(1, 2)]
-    public int Threads { get; set; }
 
     /// <summary>The trained policy and the evaluator.</summary>
     [GlobalSetup]
     public void Setup()
     {
-        _policy = ImitationRunner.Run(ImitationConfig.For("CartPole-v1")).Policy;
-        _evaluator = new BlockedEvaluator(EnvRegistry.CartPole, 16384, Threads, 500) { Fused = Path == "fused" };
+        _policy = TrainedCartPolePolicy();
+        _evaluator = new BlockedEvaluator(EnvRegistry.CartPole, 16384, Threads, 500) { Fused = Fused };
         var r = Evaluate();
         Console.WriteLine($"// {Path}, {Threads} thread(s): {r.EnvSteps} env steps, return {r.ReturnMean}, disagreement {r.Disagreement:R}");
     }

@@ -15,28 +15,20 @@ namespace FastIL.Benchmarks;
 /// </summary>
 [MemoryDiagnoser]
 [Config(typeof(ShortRunConfig))]
-public class FusedRolloutBench
+public class FusedRolloutBench : FusedBenchBase
 {
     private BlockedRollout _rollout = null!;
     private LinearPolicy _policy = null!;
     private Dataset _data = null!;
     private ImitationConfig _config = null!;
 
-    /// <summary>fused or columns.</summary>
-    [Params("fused", "columns")]
-    public string Path { get; set; } = "fused";
-
-    /// <summary>Threads.</summary>
-    [Params(1, 2)]
-    public int Threads { get; set; }
-
     /// <summary>The trained policy, the blocks and the data set.</summary>
     [GlobalSetup]
     public void Setup()
     {
         _config = ImitationConfig.For("CartPole-v1") with { Rollouts = 8192 };
-        _policy = ImitationRunner.Run(ImitationConfig.For("CartPole-v1")).Policy;
-        _rollout = new BlockedRollout(EnvRegistry.CartPole, 8192, 500, Threads) { Fused = Path == "fused" };
+        _policy = TrainedCartPolePolicy();
+        _rollout = new BlockedRollout(EnvRegistry.CartPole, 8192, 500, Threads) { Fused = Fused };
         _data = new Dataset(4, continuous: false, 8192 * 500);
         long steps = Rollout();
         Console.WriteLine($"// {Path}, {Threads} thread(s): {_data.Count} labelled rows, {steps} lane-steps");

@@ -164,12 +164,13 @@ public sealed partial class Trainer
     }
 
     /// <summary>
-    /// Phase 1 for up to four features read straight from the float32 columns: each row's features are widened,
-    /// standardized, stored to the scratch for phase 2 and used for the margin while in registers (the FMAs of
-    /// <see cref="MarginsFromScratch"/>, in its order).
+    /// Phase 1 for up to four features read straight from the float32 columns, scratch rows
+    /// [<paramref name="from"/>, <paramref name="count"/>): each row's features are widened, standardized, stored to the
+    /// scratch for phase 2 and used for the margin while in registers (the FMAs of <see cref="MarginsFromScratch"/>, in
+    /// its order).
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void MarginsSmall<TF>(ref BinaryBlock block, in MarginCoefficients m, float[][] cols, int at, int count) where TF : struct, IDim
+    private static void MarginsSmall<TF>(ref BinaryBlock block, in MarginCoefficients m, float[][] cols, int at, int count, int from = 0) where TF : struct, IDim
     {
         int f = TF.Value;
         ref float x0 = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(cols[0]), at);
@@ -184,7 +185,7 @@ public sealed partial class Trainer
         var hits = block.Hits;
         ref int labels = ref Unsafe.Add(ref block.Labels, at);
         ref double weights = ref Unsafe.Add(ref block.Weights, weighted ? at : 0);
-        for (int i = 0; i < count; i += 4)
+        for (int i = from; i < count; i += 4)
         {
             var v = Widen(ref x0, i, standardized, sh0, sc0);
             v.StoreUnsafe(ref z, (nuint)i);
@@ -273,34 +274,9 @@ public sealed partial class Trainer
             (w * (p1 - (one & isOne))).StoreUnsafe(ref block.Res, (nuint)i);
             if (withHessian) (w * (invS * eInvS)).StoreUnsafe(ref block.C, (nuint)i);
         }
-        var hits4 = block.Hits + hits.GetLower() + hits.GetUpper();
-        if (i < count)
-        {
-            // One group of four rows left (counts are multiples of four): the four-row loop's steps.
-            var v = Widen(ref x0, i, standardized, m.Shift0, m.Scale0);
-            v.StoreUnsafe(ref z, (nuint)i);
-            var d = Vector256.FusedMultiplyAdd(v, m.C0, m.Bias);
-            if (f > 1)
-            {
-                v = Widen(ref x1, i, standardized, m.Shift1, m.Scale1);
-                v.StoreUnsafe(ref z, (nuint)(SubRows + i));
-                d = Vector256.FusedMultiplyAdd(v, m.C1, d);
-            }
-            if (f > 2)
-            {
-                v = Widen(ref x2, i, standardized, m.Shift2, m.Scale2);
-                v.StoreUnsafe(ref z, (nuint)(2 * SubRows + i));
-                d = Vector256.FusedMultiplyAdd(v, m.C2, d);
-            }
-            if (f > 3)
-            {
-                v = Widen(ref x3, i, standardized, m.Shift3, m.Scale3);
-                v.StoreUnsafe(ref z, (nuint)(3 * SubRows + i));
-                d = Vector256.FusedMultiplyAdd(v, m.C3, d);
-            }
-            RowTerms(d, ref labels, ref weights, i, weighted, withHessian, ref block, ref hits4);
-        }
-        block.Hits = hits4;
+        block.Hits += hits.GetLower() + hits.GetUpper();
+        // One group of four rows left (counts are multiples of four): the four-row loop does it.
+        if (i < count) MarginsSmall<TF>(ref block, in m, cols, at, count, from: i);
     }
 
     /// <summary>A broadcast four-lane value as eight lanes.</summary>
