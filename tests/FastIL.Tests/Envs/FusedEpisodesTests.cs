@@ -17,6 +17,11 @@ public class FusedEpisodesTests
     public static TheoryData<string, string, int, SimdPath> Cases() => new()
     {
         { "CartPole-v1", "logistic", 1, SimdPath.Vector512 },
+        { "CartPole-v1", "logistic:poly2", 37, SimdPath.Vector512 },
+        { "Acrobot-v1", "softmax:poly2", 20, SimdPath.Scalar },
+        { "Pendulum-v1", "linear:rff:32:1", 40, SimdPath.Vector512 },       // the continuous envs' default feature map
+        { "MountainCarContinuous-v0", "linear:rff:16", 18, SimdPath.Vector256 },
+        { "MountainCar-v0", "softmax:rff:8:2", 25, SimdPath.Scalar },
         { "CartPole-v1", "logistic", 37, SimdPath.Vector512 },      // two blocks and a partial one
         { "CartPole-v1", "softmax", 300, SimdPath.Vector256 },
         { "CartPole-v1", "logistic", 19, SimdPath.Scalar },
@@ -38,11 +43,15 @@ public class FusedEpisodesTests
         var spec = EnvRegistry.Get(id);
         // A standardized policy with weights that make it disagree with the expert often (and end episodes at
         // different steps), so the masks, the counts and the early ends are all exercised.
+        // "head" or "head:feature map".
+        int colon = head.IndexOf(':');
+        string features = colon < 0 ? "identity" : head[(colon + 1)..];
+        head = colon < 0 ? head : head[..colon];
         var kind = head switch { "logistic" => PolicyKind.Logistic, "softmax" => PolicyKind.Softmax, _ => PolicyKind.Linear };
         var policy = new LinearPolicy(kind, spec.IsDiscrete ? spec.ActionCount : 0,
-            FeatureMap.Parse("identity", spec.ObservationSize, 0), spec.ObservationNames, standardize: true);
+            FeatureMap.Parse(features, spec.ObservationSize, 3), spec.ObservationNames, standardize: true);
         var rng = new System.Random(lanes);
-        for (int k = 0; k < policy.Weights.Length; k++) policy.Weights[k] = rng.NextDouble() * 4 - 2;
+        for (int k = 0; k < policy.Weights.Length; k++) policy.Weights[k] = (rng.NextDouble() * 4 - 2) / Math.Sqrt(policy.FeatureDim / (double)spec.ObservationSize);
         for (int r = 0; r < policy.Bias.Length; r++) policy.Bias[r] = rng.NextDouble() - 0.5;
         for (int j = 0; j < policy.Mean.Length; j++) { policy.Mean[j] = 0.1 * j; policy.Std[j] = 0.5 + j; }
         var inference = new PolicyInference(policy, lanes);
@@ -71,8 +80,8 @@ public class FusedEpisodesTests
             env.Reset(1);
             Assert.False(cartPole.Lanes!.TryRunEpisodes(env, null, false, new double[16], new double[16], new double[16]));
         }
-        var poly = new LinearPolicy(PolicyKind.Logistic, 2, FeatureMap.Parse("poly2", 4, 0), cartPole.ObservationNames, standardize: false);
-        var inference = new PolicyInference(poly, 16);
+        var coarse = new LinearPolicy(PolicyKind.Logistic, 2, FeatureMap.Parse("coarse:4", 4, 0), cartPole.ObservationNames, standardize: false);
+        var inference = new PolicyInference(coarse, 16);
         Assert.False(inference.HasLaneCode);
         using (var env = EnvRegistry.Create(cartPole, 16))
         {

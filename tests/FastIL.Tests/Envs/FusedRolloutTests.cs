@@ -14,22 +14,25 @@ namespace FastIL.Tests.Envs;
 /// </summary>
 public class FusedRolloutTests
 {
-    public static TheoryData<string, int, SimdPath, Mixing, double> Cases() => new()
+    public static TheoryData<string, int, SimdPath, Mixing, double, string> Cases() => new()
     {
-        { "CartPole-v1", 37, SimdPath.Vector512, Mixing.PerStep, 0.5 },
-        { "CartPole-v1", 530, SimdPath.Vector512, Mixing.PerTrajectory, 0.4 },   // two blocks, the second of 18 lanes
-        { "CartPole-v1", 100, SimdPath.Vector256, Mixing.PerStep, 0.0 },
-        { "CartPole-v1", 21, SimdPath.Scalar, Mixing.PerStep, 0.3 },
-        { "MountainCar-v0", 50, SimdPath.Vector512, Mixing.PerStep, 0.6 },
-        { "Acrobot-v1", 40, SimdPath.Vector256, Mixing.PerTrajectory, 0.5 },
-        { "Acrobot-v1", 19, SimdPath.Vector512, Mixing.PerStep, 1.0 },            // the expert alone (no policy)
-        { "Pendulum-v1", 45, SimdPath.Vector512, Mixing.PerStep, 0.5 },           // continuous: the expert's actions as targets
-        { "MountainCarContinuous-v0", 20, SimdPath.Scalar, Mixing.PerTrajectory, 0.5 },
+        { "CartPole-v1", 40, SimdPath.Vector512, Mixing.PerStep, 0.3, "poly2" },
+        { "Pendulum-v1", 33, SimdPath.Vector256, Mixing.PerStep, 0.5, "rff:32:1" },
+        { "Acrobot-v1", 17, SimdPath.Scalar, Mixing.PerTrajectory, 0.5, "rff:16" },
+        { "CartPole-v1", 37, SimdPath.Vector512, Mixing.PerStep, 0.5, "identity" },
+        { "CartPole-v1", 530, SimdPath.Vector512, Mixing.PerTrajectory, 0.4, "identity" },   // two blocks, the second of 18 lanes
+        { "CartPole-v1", 100, SimdPath.Vector256, Mixing.PerStep, 0.0, "identity" },
+        { "CartPole-v1", 21, SimdPath.Scalar, Mixing.PerStep, 0.3, "identity" },
+        { "MountainCar-v0", 50, SimdPath.Vector512, Mixing.PerStep, 0.6, "identity" },
+        { "Acrobot-v1", 40, SimdPath.Vector256, Mixing.PerTrajectory, 0.5, "identity" },
+        { "Acrobot-v1", 19, SimdPath.Vector512, Mixing.PerStep, 1.0, "identity" },            // the expert alone (no policy)
+        { "Pendulum-v1", 45, SimdPath.Vector512, Mixing.PerStep, 0.5, "identity" },           // continuous: the expert's actions as targets
+        { "MountainCarContinuous-v0", 20, SimdPath.Scalar, Mixing.PerTrajectory, 0.5, "identity" },
     };
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void FusedChunks_GiveTheColumnLoopsRows(string id, int m, SimdPath path, Mixing mixing, double beta)
+    public void FusedChunks_GiveTheColumnLoopsRows(string id, int m, SimdPath path, Mixing mixing, double beta, string features)
     {
         if (path == SimdPath.Vector512 && !System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) path = SimdPath.Vector256;
         if (path == SimdPath.Vector256 && !System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) path = SimdPath.Scalar;
@@ -39,7 +42,7 @@ public class FusedRolloutTests
         // other steps.
         var kind = !spec.IsDiscrete ? PolicyKind.Linear : spec.ActionCount == 2 ? PolicyKind.Logistic : PolicyKind.Softmax;
         var policy = new LinearPolicy(kind, spec.IsDiscrete ? spec.ActionCount : 0,
-            FeatureMap.Parse("identity", spec.ObservationSize, 0), spec.ObservationNames, standardize: true);
+            FeatureMap.Parse(features, spec.ObservationSize, 3), spec.ObservationNames, standardize: true);
         var rng = new System.Random(m);
         for (int k = 0; k < policy.Weights.Length; k++) policy.Weights[k] = rng.NextDouble() * 4 - 2;
         for (int j = 0; j < policy.Mean.Length; j++) { policy.Mean[j] = 0.05 * j; policy.Std[j] = 0.5 + j; }
