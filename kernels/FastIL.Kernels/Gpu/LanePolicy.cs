@@ -8,7 +8,7 @@ namespace FastIL.Kernels.Gpu;
 /// A linear policy's parameters on a device, as <c>PolicyInference</c> holds them on the CPU: float32 weights and
 /// bias, and the standardization folded into z = x·scale + shift. At most <see cref="MaxRows"/> weight rows.
 /// </summary>
-public struct LanePolicy
+public struct LanePolicy : Policies.ILinearParameters
 {
     /// <summary>Most weight rows (softmax actions) a device policy may have: the logits live in registers.</summary>
     public const int MaxRows = 4;
@@ -38,6 +38,20 @@ public struct LanePolicy
     public ArrayView<float> Omega;
     /// <summary>RFF phases (a dummy element otherwise).</summary>
     public ArrayView<float> Phase;
+
+    readonly int Policies.ILinearParameters.Kind => Kind;
+    readonly int Policies.ILinearParameters.Rows => Rows;
+    readonly int Policies.ILinearParameters.InputDim => InputDim;
+    readonly int Policies.ILinearParameters.FeatureDim => FeatureDim;
+    readonly int Policies.ILinearParameters.Features => Features;
+    readonly float Policies.ILinearParameters.RffScale => RffScale;
+    /// <inheritdoc/>
+    public readonly float Weight(int i) => Weights[i];
+    readonly float Policies.ILinearParameters.Bias(int r) => Bias[r];
+    readonly float Policies.ILinearParameters.Scale(int j) => Scale[j];
+    readonly float Policies.ILinearParameters.Shift(int j) => Shift[j];
+    readonly float Policies.ILinearParameters.Omega(int i) => Omega[i];
+    readonly float Policies.ILinearParameters.Phase(int k) => Phase[k];
 
     /// <summary>Input j of an observation.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -97,10 +111,15 @@ public struct LanePolicy
         }
     }
 
-    /// <summary>The greedy action: logistic l₀ &gt; 0, softmax argmax (ties to the lower action), linear l₀.</summary>
+    /// <summary>
+    /// The greedy action: logistic l₀ &gt; 0, softmax argmax (ties to the lower action), linear l₀. Identity, poly2 and
+    /// random Fourier features run the lane code the CPU's fused loops run (<see cref="Policies.LinearLanes"/>); coarse
+    /// maps, whose one-hot cell is integer arithmetic per lane, run <see cref="Logits"/>.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public readonly float Act(in EnvObs<G32> o)
     {
+        if (Features != 3) return Policies.LinearLanes.Greedy<G32, LanePolicy>(in this, in o).V;
         Logits(o, out float l0, out float l1, out float l2, out float l3);
         if (Kind == 0) return l0 > 0 ? 1f : 0f;
         if (Kind == 2) return l0;

@@ -16,11 +16,9 @@ public sealed class PolicyInference
     private readonly LinearPolicy _policy;
     private readonly float[][] _z, _phi, _logits;
     private readonly float[] _w, _b, _scale, _shift, _tmp;
-    // Lane code's feature constants: poly2's pair (i, j) of each product feature; RFF's frequencies, phases and √(2/D)
-    // as the column pass rounds them to float32.
-    private readonly int[] _pairI = [], _pairJ = [];
+    // Lane code's RFF frequencies and phases, as the column pass rounds them to float32, and its view of the parameters.
     private readonly float[] _omega = [], _phase = [];
-    private readonly float _rffScale;
+    private readonly LaneParameters _lanes;
     private readonly int _capacity;
 
     /// <summary>Prepares inference of <paramref name="policy"/> for batches of up to <paramref name="capacity"/> rows.</summary>
@@ -37,22 +35,17 @@ public sealed class PolicyInference
         _shift = new float[policy.InputDim];
         _tmp = new float[capacity];
         var map = policy.Features;
-        if (map.Kind == FeatureKind.Poly2)
-        {
-            int pairs = map.OutputDim - map.InputDim;
-            _pairI = new int[pairs];
-            _pairJ = new int[pairs];
-            for (int i = 0, k = 0; i < map.InputDim; i++)
-                for (int j = i; j < map.InputDim; j++, k++) { _pairI[k] = i; _pairJ[k] = j; }
-        }
-        else if (map.Kind == FeatureKind.Rff)
+        if (map.Kind == FeatureKind.Rff)
         {
             _omega = new float[map.Omega.Length];
             for (int i = 0; i < _omega.Length; i++) _omega[i] = (float)map.Omega[i];
             _phase = new float[map.Phase.Length];
             for (int k = 0; k < _phase.Length; k++) _phase[k] = (float)map.Phase[k];
-            _rffScale = (float)Math.Sqrt(2.0 / map.OutputDim);
         }
+        _lanes = new LaneParameters(this,
+            policy.Kind switch { PolicyKind.Logistic => 0, PolicyKind.Softmax => 1, _ => 2 },
+            map.Kind switch { FeatureKind.Identity => 0, FeatureKind.Poly2 => 1, FeatureKind.Rff => 2, _ => 3 },
+            (float)Math.Sqrt(2.0 / map.OutputDim));
         Refresh();
     }
 
@@ -131,57 +124,31 @@ public sealed class PolicyInference
         && _policy.Rows <= 4 && _policy.InputDim <= 6;
 
     /// <summary>
-    /// The greedy action of <paramref name="o"/>'s lanes, as lane code (the action's index as a number): the arithmetic
-    /// of <see cref="ComputeLogits"/> and <see cref="Act{TSrc}(TSrc, Span{int})"/> in the same order and float32
-    /// roundings — z = x·scale + shift; the features (z itself; poly2's z then z_i·z_j for i ≤ j; random Fourier
-    /// features' cos(phase + Σ_j z_j·ω_kj)·√(2/D) with <see cref="Kernels.MathKernels.FastSinCos"/>); l_r = b_r, then
-    /// l_r = φ_k·w_rk + l_r for k = 0 … F − 1, each operation rounded — so fused loops (<c>FusedEpisodes</c>,
-    /// <c>FusedRollout</c>) act exactly as the column passes. Logistic: 1 iff l₀ &gt; 0; softmax: the argmax, ties to the
-    /// lower action; linear: l₀ itself (the env clips it). Requires <see cref="HasLaneCode"/>.
+    /// The greedy action of <paramref name="o"/>'s lanes, as lane code (<see cref="Kernels.Policies.LinearLanes"/>, which
+    /// the GPU kernels run too): the arithmetic of <see cref="ComputeLogits"/> and <see cref="Act{TSrc}(TSrc, Span{int})"/>
+    /// in the same order and float32 roundings, so fused loops (<c>FusedEpisodes</c>, <c>FusedRollout</c>) act exactly
+    /// as the column passes. Requires <see cref="HasLaneCode"/>.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal TL GreedyAction<TL>(in EnvObs<TL> o) where TL : struct, IReal<TL>
+    internal TL GreedyAction<TL>(in EnvObs<TL> o) where TL : struct, IReal<TL> => Kernels.Policies.LinearLanes.Greedy(in _lanes, in o);
+
+    /// <summary>This inference's float32 parameters as <see cref="Kernels.Policies.LinearLanes"/> reads them (the same arrays).</summary>
+    private readonly struct LaneParameters(PolicyInference owner, int kind, int features, float rffScale) : Kernels.Policies.ILinearParameters
     {
-        int d = _policy.InputDim, rows = _policy.Rows, f = _policy.FeatureDim;
-        float[] w = _w, b = _b;
-        TL z0 = Standardized(o.O0, 0), z1 = d > 1 ? Standardized(o.O1, 1) : default, z2 = d > 2 ? Standardized(o.O2, 2) : default;
-        TL z3 = d > 3 ? Standardized(o.O3, 3) : default, z4 = d > 4 ? Standardized(o.O4, 4) : default, z5 = d > 5 ? Standardized(o.O5, 5) : default;
-        TL l0 = TL.Const(b[0]);
-        TL l1 = rows > 1 ? TL.Const(b[1]) : default, l2 = rows > 2 ? TL.Const(b[2]) : default, l3 = rows > 3 ? TL.Const(b[3]) : default;
-        FeatureKind kind = _policy.Features.Kind;
-        for (int k = 0; k < f; k++)
-        {
-            TL phi;
-            if (k < d && kind != FeatureKind.Rff) phi = Pick(k, z0, z1, z2, z3, z4, z5);
-            else if (kind == FeatureKind.Poly2) phi = Pick(_pairI[k - d], z0, z1, z2, z3, z4, z5) * Pick(_pairJ[k - d], z0, z1, z2, z3, z4, z5);
-            else
-            {
-                TL acc = TL.Const(_phase[k]);
-                for (int j = 0; j < d; j++) acc = Pick(j, z0, z1, z2, z3, z4, z5) * TL.Const(_omega[k * d + j]) + acc;
-                phi = TL.Cos(acc) * TL.Const(_rffScale);
-            }
-            l0 = phi * TL.Const(w[k]) + l0;
-            if (rows > 1) l1 = phi * TL.Const(w[f + k]) + l1;
-            if (rows > 2) l2 = phi * TL.Const(w[2 * f + k]) + l2;
-            if (rows > 3) l3 = phi * TL.Const(w[3 * f + k]) + l3;
-        }
-        if (_policy.Kind == PolicyKind.Linear) return l0;
-        TL zero = TL.Const(0);
-        if (_policy.Kind == PolicyKind.Logistic) return TL.Select(TL.GreaterThan(l0, zero), TL.Const(1), zero);
-        TL best = l0, action = zero;
-        if (rows > 1) { TL gt = TL.GreaterThan(l1, best); best = TL.Select(gt, l1, best); action = TL.Select(gt, TL.Const(1), action); }
-        if (rows > 2) { TL gt = TL.GreaterThan(l2, best); best = TL.Select(gt, l2, best); action = TL.Select(gt, TL.Const(2), action); }
-        if (rows > 3) { TL gt = TL.GreaterThan(l3, best); action = TL.Select(gt, TL.Const(3), action); }
-        return action;
+        private readonly float[] _w = owner._w, _b = owner._b, _scale = owner._scale, _shift = owner._shift, _omega = owner._omega, _phase = owner._phase;
+        public int Kind { get; } = kind;
+        public int Rows { get; } = owner._policy.Rows;
+        public int InputDim { get; } = owner._policy.InputDim;
+        public int FeatureDim { get; } = owner._policy.FeatureDim;
+        public int Features { get; } = features;
+        public float RffScale { get; } = rffScale;
+        public float Weight(int i) => _w[i];
+        public float Bias(int r) => _b[r];
+        public float Scale(int j) => _scale[j];
+        public float Shift(int j) => _shift[j];
+        public float Omega(int i) => _omega[i];
+        public float Phase(int k) => _phase[k];
     }
-
-    /// <summary>Input j standardized as the column pass does it: x·scale + shift, two float32 roundings.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private TL Standardized<TL>(TL x, int j) where TL : struct, IReal<TL> => x * TL.Const(_scale[j]) + TL.Const(_shift[j]);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TL Pick<TL>(int j, TL z0, TL z1, TL z2, TL z3, TL z4, TL z5) where TL : struct, IReal<TL>
-        => j switch { 0 => z0, 1 => z1, 2 => z2, 3 => z3, 4 => z4, _ => z5 };
 
     /// <summary>Logit row r (or the continuous output for r = 0) from the last <see cref="ComputeLogits"/>.</summary>
     public ReadOnlySpan<float> Logits(int r, int n) => _logits[r].AsSpan(0, n);

@@ -43,6 +43,22 @@ public class DeviceParityTests
         AssertSameRun(simd, device);
     }
 
+    /// <summary>
+    /// The policy's lane code (<c>LinearLanes</c>) is the same for the SIMD lanes and the kernels' G32 lanes: poly2
+    /// (logistic and softmax) and random Fourier features (the continuous defaults above), and coarse maps, which the
+    /// kernels still compute apart.
+    /// </summary>
+    [Theory]
+    [InlineData("CartPole-v1", "poly2")]
+    [InlineData("Acrobot-v1", "poly2")]
+    [InlineData("MountainCar-v0", "rff:16:2")]
+    [InlineData("CartPole-v1", "coarse:4")]
+    public void IlgpuCpu_FeatureMaps_AreBitIdenticalToSimd(string env, string features)
+    {
+        var config = ImitationConfig.For(env) with { Features = features, Standardize = features.StartsWith("rff"), Iterations = 3, Seed = 6, EvalEpisodes = 150 };
+        AssertSameRun(ImitationRunner.Run(config), ImitationRunner.Run(config with { Device = ComputeDevice.IlgpuCpu }));
+    }
+
     [Fact]
     public void IlgpuCpu_PerTrajectoryMixingAndBc_AreBitIdenticalToSimd()
     {
