@@ -11,7 +11,7 @@ namespace FastIL.Kernels.Gpu;
 public struct LanePolicy : Policies.ILinearParameters
 {
     /// <summary>Most weight rows (softmax actions) a device policy may have: the logits live in registers.</summary>
-    public const int MaxRows = 4;
+    public const int MaxRows = Policies.LinearLanes.MaxRows;
     /// <summary>Output layer: 0 logistic, 1 softmax, 2 linear (continuous).</summary>
     public int Kind;
     /// <summary>Weight rows.</summary>
@@ -45,8 +45,7 @@ public struct LanePolicy : Policies.ILinearParameters
     readonly int Policies.ILinearParameters.FeatureDim => FeatureDim;
     readonly int Policies.ILinearParameters.Features => Features;
     readonly float Policies.ILinearParameters.RffScale => RffScale;
-    /// <inheritdoc/>
-    public readonly float Weight(int i) => Weights[i];
+    readonly float Policies.ILinearParameters.Weight(int i) => Weights[i];
     readonly float Policies.ILinearParameters.Bias(int r) => Bias[r];
     readonly float Policies.ILinearParameters.Scale(int j) => Scale[j];
     readonly float Policies.ILinearParameters.Shift(int j) => Shift[j];
@@ -61,28 +60,13 @@ public struct LanePolicy : Policies.ILinearParameters
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private readonly float Z(in EnvObs<G32> o, int j) => Ieee.Add(Ieee.Mul(Input(o, j), Scale[j]), Shift[j]);
 
-    /// <summary>Feature k of the observation, exactly as <c>FeatureMap.Apply&lt;float&gt;</c> computes it.</summary>
+    /// <summary>
+    /// Coarse feature k, exactly as <c>FeatureMap.Apply&lt;float&gt;</c> computes it: the one-hot of ⌊z₀⌋ mod M crossed
+    /// with [1, z₁, …]. The other maps run <see cref="Policies.LinearLanes"/>.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private readonly float Feature(in EnvObs<G32> o, int k)
+    private readonly float CoarseFeature(in EnvObs<G32> o, int k)
     {
-        if (Features == 0) return Z(o, k);
-        if (Features == 1)
-        {
-            if (k < InputDim) return Z(o, k);
-            // Pairs (i ≤ j) in row order after the linear terms.
-            int idx = InputDim;
-            for (int i = 0; i < InputDim; i++)
-                for (int j = i; j < InputDim; j++, idx++)
-                    if (idx == k) return Ieee.Mul(Z(o, i), Z(o, j));
-            return 0f;
-        }
-        if (Features == 2)
-        {
-            float d = Phase[k];
-            for (int j = 0; j < InputDim; j++) d = Ieee.Add(Ieee.Mul(Z(o, j), Omega[k * InputDim + j]), d);
-            return Ieee.Mul(G32.Cos(new G32(d)).V, RffScale);
-        }
-        // Coarse: one-hot of ⌊z₀⌋ mod M crossed with [1, z₁, …].
         int cell = CoarseCell(Ieee.Floor(Z(o, 0)), Cells);
         int block = k / Cells, c = k - block * Cells;
         if (c != cell) return 0f;
@@ -90,11 +74,11 @@ public struct LanePolicy : Policies.ILinearParameters
     }
 
     /// <summary>
-    /// The logits (or the continuous output in <paramref name="l0"/>): l_r = b_r, then l_r = φ_k·w_rk + l_r for
-    /// k = 0 … F − 1, each product and sum rounded — the order of <c>PolicyInference</c>'s column passes.
+    /// A coarse map's logits (or the continuous output in <paramref name="l0"/>): l_r = b_r, then l_r = φ_k·w_rk + l_r
+    /// for k = 0 … F − 1, each product and sum rounded — the order of <c>PolicyInference</c>'s column passes.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public readonly void Logits(in EnvObs<G32> o, out float l0, out float l1, out float l2, out float l3)
+    private readonly void CoarseLogits(in EnvObs<G32> o, out float l0, out float l1, out float l2, out float l3)
     {
         l0 = Bias[0];
         l1 = Rows > 1 ? Bias[1] : 0f;
@@ -103,7 +87,7 @@ public struct LanePolicy : Policies.ILinearParameters
         int f = FeatureDim;
         for (int k = 0; k < f; k++)
         {
-            float phi = Feature(o, k);
+            float phi = CoarseFeature(o, k);
             l0 = Ieee.Add(Ieee.Mul(phi, Weights[k]), l0);
             if (Rows > 1) l1 = Ieee.Add(Ieee.Mul(phi, Weights[f + k]), l1);
             if (Rows > 2) l2 = Ieee.Add(Ieee.Mul(phi, Weights[2 * f + k]), l2);
@@ -114,13 +98,13 @@ public struct LanePolicy : Policies.ILinearParameters
     /// <summary>
     /// The greedy action: logistic l₀ &gt; 0, softmax argmax (ties to the lower action), linear l₀. Identity, poly2 and
     /// random Fourier features run the lane code the CPU's fused loops run (<see cref="Policies.LinearLanes"/>); coarse
-    /// maps, whose one-hot cell is integer arithmetic per lane, run <see cref="Logits"/>.
+    /// maps, whose one-hot cell is integer arithmetic per lane, run <see cref="CoarseLogits"/>.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public readonly float Act(in EnvObs<G32> o)
     {
         if (Features != 3) return Policies.LinearLanes.Greedy<G32, LanePolicy>(in this, in o).V;
-        Logits(o, out float l0, out float l1, out float l2, out float l3);
+        CoarseLogits(o, out float l0, out float l1, out float l2, out float l3);
         if (Kind == 0) return l0 > 0 ? 1f : 0f;
         if (Kind == 2) return l0;
         float best = l0, a = 0f;

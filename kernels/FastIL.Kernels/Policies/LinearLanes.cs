@@ -13,9 +13,9 @@ public interface ILinearParameters
 {
     /// <summary>Output layer: 0 logistic, 1 softmax, 2 linear (continuous).</summary>
     int Kind { get; }
-    /// <summary>Weight rows (at most four).</summary>
+    /// <summary>Weight rows (at most <see cref="LinearLanes.MaxRows"/>).</summary>
     int Rows { get; }
-    /// <summary>Inputs (observation components, at most six).</summary>
+    /// <summary>Inputs (observation components, at most <see cref="LinearLanes.MaxInputs"/>).</summary>
     int InputDim { get; }
     /// <summary>Features per row.</summary>
     int FeatureDim { get; }
@@ -47,6 +47,11 @@ public interface ILinearParameters
 /// </summary>
 public static class LinearLanes
 {
+    /// <summary>Most weight rows (softmax actions): the logits live in four lane registers.</summary>
+    public const int MaxRows = 4;
+    /// <summary>Most inputs: the standardized inputs live in six lane registers (an <see cref="EnvObs{TV}"/>'s width).</summary>
+    public const int MaxInputs = 6;
+
     /// <summary>The greedy action of <paramref name="o"/>'s lanes (the action's index as a number, or the continuous output).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TL Greedy<TL, TP>(in TP p, in EnvObs<TL> o) where TL : struct, IReal<TL> where TP : struct, ILinearParameters

@@ -64,6 +64,10 @@ public sealed record ImitationConfig
     /// <summary>Keep the iterate with the best evaluation return (the paper's choice), else the last.</summary>
     public bool SelectBest { get; init; } = true;
 
+    /// <summary>The output layer when <see cref="Policy"/> is unset: logistic for two actions, softmax for more, linear for continuous.</summary>
+    public static PolicyKind DefaultPolicyKind(Envs.EnvSpec spec)
+        => spec.IsDiscrete ? (spec.ActionCount == 2 ? PolicyKind.Logistic : PolicyKind.Softmax) : PolicyKind.Linear;
+
     /// <summary>
     /// The learner in one line, as the README's table of defaults and <c>fastil env list</c> show it: the policy's output
     /// layer (the default for <paramref name="spec"/>'s actions when unset), the feature map, standardization, λ, and
@@ -72,7 +76,7 @@ public sealed record ImitationConfig
     /// </summary>
     public string LearnerSummary(Envs.EnvSpec spec)
     {
-        PolicyKind kind = Policy ?? (spec.IsDiscrete ? (spec.ActionCount == 2 ? PolicyKind.Logistic : PolicyKind.Softmax) : PolicyKind.Linear);
+        PolicyKind kind = Policy ?? DefaultPolicyKind(spec);
         string head = kind switch { PolicyKind.Logistic => "logistic", PolicyKind.Softmax => "softmax", _ => "linear (MSE)" };
         string lambda = L2.ToString("0.###e0", System.Globalization.CultureInfo.InvariantCulture);
         return $"{head}, {Features}{(Standardize ? " (standardized)" : "")}, λ={lambda}{(SelectBest ? "" : ", select last")}";

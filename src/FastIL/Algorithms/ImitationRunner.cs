@@ -78,7 +78,7 @@ public static class ImitationRunner
         expert ??= BuiltinExperts.For(spec, Math.Max(m, config.EvalEpisodes));
         if (expert.IsDiscrete != spec.IsDiscrete) throw new ArgumentException($"the expert's actions are {(expert.IsDiscrete ? "discrete" : "continuous")} but {spec.Id}'s are not");
 
-        PolicyKind kind = config.Policy ?? (spec.IsDiscrete ? (spec.ActionCount == 2 ? PolicyKind.Logistic : PolicyKind.Softmax) : PolicyKind.Linear);
+        PolicyKind kind = config.Policy ?? ImitationConfig.DefaultPolicyKind(spec);
         var policy = new LinearPolicy(kind, spec.IsDiscrete ? spec.ActionCount : 0, FeatureMap.Parse(config.Features, spec.ObservationSize, config.Seed), spec.ObservationNames, config.Standardize);
         var best = policy.Clone();
         int capacity = PlannedCapacity(iterations, m, horizon, spec.ObservationSize, policy);

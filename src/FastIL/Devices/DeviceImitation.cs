@@ -66,7 +66,7 @@ public sealed class DeviceImitation : IDisposable
         if (policy is null)
         {
             // The expert acts: the policy parameter is unused but must hold valid views.
-            policy = _policySource ?? new LinearPolicy(_spec.IsDiscrete ? (_spec.ActionCount == 2 ? PolicyKind.Logistic : PolicyKind.Softmax) : PolicyKind.Linear,
+            policy = _policySource ?? new LinearPolicy(Algorithms.ImitationConfig.DefaultPolicyKind(_spec),
                 _spec.IsDiscrete ? _spec.ActionCount : 0, FeatureMap.Identity(_spec.ObservationSize), _spec.ObservationNames, false);
         }
         if (!ReferenceEquals(policy, _policySource))

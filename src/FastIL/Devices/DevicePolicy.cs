@@ -17,7 +17,7 @@ internal sealed class DevicePolicy : IDisposable
     public DevicePolicy(Accelerator accelerator, LinearPolicy policy)
     {
         if (policy.Rows > LanePolicy.MaxRows) throw new ArgumentException($"device policies have at most {LanePolicy.MaxRows} actions; this one has {policy.Rows}");
-        if (policy.InputDim > 6) throw new ArgumentException($"device policies read at most 6 inputs; this one reads {policy.InputDim}");
+        if (policy.InputDim > Kernels.Policies.LinearLanes.MaxInputs) throw new ArgumentException($"device policies read at most {Kernels.Policies.LinearLanes.MaxInputs} inputs; this one reads {policy.InputDim}");
         _policy = policy;
         _weights = accelerator.Allocate1D<float>(Math.Max(1, policy.Weights.Length));
         _bias = accelerator.Allocate1D<float>(policy.Rows);
@@ -56,11 +56,11 @@ internal sealed class DevicePolicy : IDisposable
     /// <summary>The kernel parameter.</summary>
     public LanePolicy Lane => new()
     {
-        Kind = _policy.Kind switch { PolicyKind.Logistic => 0, PolicyKind.Softmax => 1, _ => 2 },
+        Kind = PolicyInference.LaneKind(_policy.Kind),
         Rows = _policy.Rows, InputDim = _policy.InputDim, FeatureDim = _policy.FeatureDim,
-        Features = _policy.Features.Kind switch { FeatureKind.Identity => 0, FeatureKind.Poly2 => 1, FeatureKind.Rff => 2, _ => 3 },
+        Features = PolicyInference.LaneFeatures(_policy.Features.Kind),
         Cells = _policy.Features.Cells,
-        RffScale = (float)Math.Sqrt(2.0 / _policy.FeatureDim),
+        RffScale = PolicyInference.RffScale(_policy.Features),
         Weights = _weights.View, Bias = _bias.View, Scale = _scale.View, Shift = _shift.View, Omega = _omega.View, Phase = _phase.View,
     };
 

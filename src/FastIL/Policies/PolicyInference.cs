@@ -42,10 +42,7 @@ public sealed class PolicyInference
             _phase = new float[map.Phase.Length];
             for (int k = 0; k < _phase.Length; k++) _phase[k] = (float)map.Phase[k];
         }
-        _lanes = new LaneParameters(this,
-            policy.Kind switch { PolicyKind.Logistic => 0, PolicyKind.Softmax => 1, _ => 2 },
-            map.Kind switch { FeatureKind.Identity => 0, FeatureKind.Poly2 => 1, FeatureKind.Rff => 2, _ => 3 },
-            (float)Math.Sqrt(2.0 / map.OutputDim));
+        _lanes = new LaneParameters(this, LaneKind(policy.Kind), LaneFeatures(map.Kind), RffScale(map));
         Refresh();
     }
 
@@ -120,8 +117,19 @@ public sealed class PolicyInference
     /// Whether <see cref="GreedyAction{TL}"/> can act for this policy: identity, poly2 or random Fourier features of at
     /// most six inputs, and at most four rows. Other policies (coarse features) take the column passes.
     /// </summary>
-    internal bool HasLaneCode => _policy.Features.Kind is FeatureKind.Identity or FeatureKind.Poly2 or FeatureKind.Rff
-        && _policy.Rows <= 4 && _policy.InputDim <= 6;
+    internal bool HasLaneCode => LaneFeatures(_policy.Features.Kind) != CoarseLaneFeatures
+        && _policy.Rows <= Kernels.Policies.LinearLanes.MaxRows && _policy.InputDim <= Kernels.Policies.LinearLanes.MaxInputs;
+
+    /// <summary><see cref="Kernels.Policies.ILinearParameters.Kind"/>'s code of a policy kind (the CPU's and the kernels').</summary>
+    internal static int LaneKind(PolicyKind kind) => kind switch { PolicyKind.Logistic => 0, PolicyKind.Softmax => 1, _ => 2 };
+
+    /// <summary><see cref="Kernels.Policies.ILinearParameters.Features"/>'s code of a feature map (coarse: no lane code).</summary>
+    internal static int LaneFeatures(FeatureKind kind) => kind switch { FeatureKind.Identity => 0, FeatureKind.Poly2 => 1, FeatureKind.Rff => 2, _ => CoarseLaneFeatures };
+
+    private const int CoarseLaneFeatures = 3;
+
+    /// <summary>√(2/D) of a random-Fourier map rounded to float32, as the column pass scales its cosines.</summary>
+    internal static float RffScale(FeatureMap map) => (float)Math.Sqrt(2.0 / map.OutputDim);
 
     /// <summary>
     /// The greedy action of <paramref name="o"/>'s lanes, as lane code (<see cref="Kernels.Policies.LinearLanes"/>, which
