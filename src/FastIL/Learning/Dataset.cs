@@ -53,7 +53,17 @@ public sealed class Dataset : IColumnSource
     public ReadOnlySpan<float> Weights => HasWeights ? _weights.AsSpan(0, Count) : default;
 
     /// <summary>Removes all rows, keeping the storage.</summary>
-    public void Clear() => Count = 0;
+    public void Clear()
+    {
+        Count = 0;
+        Generation++;
+    }
+
+    /// <summary>
+    /// Bumped whenever rows already held may change (<see cref="Clear"/>); appending keeps it. A trainer reuses sums over
+    /// rows it has seen only while it is unchanged.
+    /// </summary>
+    internal long Generation { get; private set; }
 
     /// <summary>Appends all rows of <paramref name="inputs"/> with their labels (and weights, or 1).</summary>
     public void Append<TSrc>(TSrc inputs, ReadOnlySpan<int> labels, ReadOnlySpan<float> weights = default) where TSrc : IColumnSource

@@ -14,6 +14,7 @@ public sealed partial class Trainer
     {
         const double b1 = 0.9, b2 = 0.999, eps = 1e-8;
         Array.Clear(_adamM); Array.Clear(_adamV);
+        ForgetPartials();   // the steps below rewrite single blocks' partials at other parameters
         int nw = _rows * _features, steps = 0;
         Span<double> g = _gNew.AsSpan(0, p);
         for (int epoch = 0; epoch < Options.Epochs; epoch++)

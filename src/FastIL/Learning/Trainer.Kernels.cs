@@ -12,8 +12,9 @@ namespace FastIL.Learning;
 public sealed partial class Trainer
 {
     /// <summary>One block of rows: partial loss, correct count and gradient (called by the worker pool).</summary>
-    public void ExecuteChunk(int block)
+    public void ExecuteChunk(int chunk)
     {
+        int block = chunk + _firstBlock;
         if (Options.ScalarReference) { ExecuteChunkScalar(block); return; }
         int r0 = block * BlockRows, len = Math.Min(_n, r0 + BlockRows) - r0;
         Span<double> part = _partials.AsSpan(block * _partialStride, _partialStride);

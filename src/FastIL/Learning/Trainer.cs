@@ -175,6 +175,8 @@ public sealed partial class Trainer : IChunkJob, IObjective, IDisposable
         _direct = policy.Features.Kind == FeatureKind.Identity && Vector256.IsHardwareAccelerated && !Options.ScalarReference && !Options.ScalarHessian && !Options.DesignMatrix
             && (_kind == PolicyKind.Logistic || (_kind == PolicyKind.Softmax && _rows == 2)) && _entWeight == 0;
         _data = _direct ? data : null;
+        _dataForReuse = data;
+        _featureMap = policy.Features;
         GrowArray(ref _shift, d);
         GrowArray(ref _scale, d);
         int from = _direct ? _n & ~3 : 0;
@@ -215,7 +217,9 @@ public sealed partial class Trainer : IChunkJob, IObjective, IDisposable
         int p = policy.ParameterCount;
         _blocks = (_n + BlockRows - 1) / BlockRows;
         _partialStride = p + 2 + (p <= Options.NewtonMaxParameters || Options.Solver == Solver.Newton ? p * p : 0);
-        GrowArray(ref _partials, _blocks * _partialStride);
+        // Sized for the data set's capacity, and kept when it grows: the complete blocks' partials may serve the next fit.
+        int capBlocks = (cap + BlockRows - 1) / BlockRows;
+        if (_partials.Length < capBlocks * _partialStride) Array.Resize(ref _partials, capBlocks * _partialStride);
         if (_theta.Length != p)
         {
             _theta = new double[p]; _g = new double[p]; _xNew = new double[p]; _gNew = new double[p]; _q = new double[p];
@@ -269,6 +273,9 @@ public sealed partial class Trainer : IChunkJob, IObjective, IDisposable
     // z = (x − shift)·scale (0 and 1 when off).
     private bool _direct;
     private Dataset? _data;
+    // The data set of the current fit (any mode), and the first block an evaluation computes (those before it are reused).
+    private Dataset? _dataForReuse;
+    private int _firstBlock;
     private double[] _shift = [], _scale = [];
     // The last evaluation's arrays and results, and a version bumped whenever parameters are written in place.
     private (double[]? Theta, double[]? Grad, int Version, double F, double Correct) _lastEval;
@@ -283,8 +290,12 @@ public sealed partial class Trainer : IChunkJob, IObjective, IDisposable
     {
         _evalTheta = theta;
         _thetaVersion++;
-        if (_pool is null) for (int b = 0; b < _blocks; b++) ExecuteChunk(b);
-        else _pool.Run(this, _blocks);
+        _firstBlock = ReusableBlocks(theta);
+        int fresh = _blocks - _firstBlock;
+        if (_pool is null) for (int c = 0; c < fresh; c++) ExecuteChunk(c);
+        else if (fresh > 0) _pool.Run(this, fresh);
+        _firstBlock = 0;
+        RecordPartials(theta);
         int p = theta.Length;
         Span<double> g = grad.AsSpan(0, p);
         g.Clear();
