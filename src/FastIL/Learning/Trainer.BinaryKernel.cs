@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using FastIL.Kernels.MathKernels;
 using FastIL.Policies;
 
@@ -14,19 +15,22 @@ public sealed partial class Trainer
     [ThreadStatic] private static double[]? t_sub;
 
     /// <summary>
-    /// The kernel for two-class problems (logistic, or softmax with K = 2), four rows at a time. Both depend on the rows
-    /// only through the margin d = z₁ − z₀: −log p_y = log(1 + e^{−|d|}) + max(0, ±d), the class-1 residual
-    /// r = w·(p₁ − [y = 1]) is minus the class-0 one, and the Hessian weight is w·p₀·p₁ for every block. So one dot
-    /// product, one exp, F + 1 gradient and (F + 1)(F + 2)/2 Hessian sums per row serve both classes, with no loop over
-    /// classes (the general <see cref="FusedRows"/> kernel does K of each). Returns the rows handled (a multiple of four).
+    /// The kernel for two-class problems (logistic, or softmax with K = 2). Both depend on the rows only through the
+    /// margin d = z₁ − z₀: −log p_y = log(1 + e^{−|d|}) + max(0, ±d), the class-1 residual r = w·(p₁ − [y = 1]) is minus
+    /// the class-0 one, and the Hessian weight is w·p₀·p₁ for every block. So one dot product, one exp, F + 1 gradient
+    /// and (F + 1)(F + 2)/2 Hessian sums per row serve both classes, with no loop over classes (the general
+    /// <see cref="FusedRows"/> kernel does K of each). Returns the rows handled (a multiple of four).
     /// <para>
-    /// Blocked per <see cref="SubRows"/> rows, so that every loop keeps its values in registers: phase 1 computes each
-    /// row's features, margin, residual and Hessian weight into an L1 scratch (<see cref="MarginsSmall{TF}"/> or
-    /// <see cref="MarginsFromScratch"/>); <see cref="LossTerms"/> adds the loss (the one loop with calls, the logs);
-    /// phase 2 runs the gradient and Hessian sums over the scratch (<see cref="SmallSums{TF}"/> or
-    /// <see cref="SumProducts"/>). Each phase is its own method: a call inside a loop makes the JIT keep every vector
-    /// of the whole method on the stack. Every sum sees the same fused multiply-adds in the same row order, in the same
-    /// lanes, as a row-at-a-time loop would, so the result does not depend on the blocking (bit for bit).
+    /// Every sum (loss, gradient, Hessian) has eight lanes, row i of the block in lane i mod 8, whatever the vector
+    /// width: eight rows per Vector512 where it is accelerated, else the same lanes as two Vector256 halves. So the bits
+    /// are the same on both kinds of machine, for any thread count and blocking. Blocked per <see cref="SubRows"/> rows,
+    /// so that every loop keeps its values in registers: phase 1 computes each row's features, margin, residual and
+    /// Hessian weight into an L1 scratch and adds its loss terms (<see cref="MarginsSmallWide{TF}"/>,
+    /// <see cref="MarginsSmall{TF}"/> or <see cref="MarginsFromScratch"/>); phase 2 runs the gradient and Hessian sums
+    /// over the scratch (<see cref="SmallSumsWide{TF}"/>, <see cref="SmallSums{TF}"/> or <see cref="SumProducts"/>).
+    /// Each phase is its own method: a call inside a loop makes the JIT keep every vector of the whole method on the
+    /// stack. The loss's logs are taken once per block, of the running product of s = 1 + e^{−|d|} ∈ [1, 2] in each
+    /// lane (weighted rows take one log each, <see cref="WeightedLoss"/>).
     /// </para>
     /// </summary>
     private int BinaryRows<TF>(Span<double> part, int r0, int len) where TF : struct, IDim
@@ -40,10 +44,12 @@ public sealed partial class Trainer
         Span<double> coef = stackalloc double[fe];
         for (int k = 0; k < f; k++) coef[k] = softmax ? theta[f + k] - theta[k] : theta[k];
         coef[f] = softmax ? theta[2 * f + 1] - theta[2 * f] : theta[f];
-        Span<double> gacc = GradientAccumulators(fe * 4);
-        Span<double> hacc = withHessian ? HessianAccumulators() : default;
+        // Every sum has eight lanes (row i of the block in lane i mod 8): slot a at [8a, 8a + 8).
+        Span<double> gacc = GradientAccumulators(fe * Lanes);
+        int pairsAB = HessianPairsAB;
+        Span<double> hacc = withHessian ? BinaryHessianAccumulators(pairsAB * Lanes) : default;
         // Scratch: feature a of row i at [a·SubRows + i] (a = f: the bias feature, 1), then the residuals, the Hessian
-        // weights, the loss's max(0, ±d) terms and the s = 1 + e^{−|d|} whose logs the loss adds.
+        // weights, and (weighted rows) the loss's max(0, ±d) terms and the s = 1 + e^{−|d|} whose logs the loss adds.
         int need = (fe + 4) * SubRows;
         if (t_sub is null || t_sub.Length < need) t_sub = new double[need];
         double[] sub = t_sub;
@@ -59,18 +65,21 @@ public sealed partial class Trainer
             Weights = ref MemoryMarshal.GetArrayDataReference(_w),
             Weighted = _weighted,
             WithHessian = withHessian,
-            LossAcc = Vector256<double>.Zero,
-            SProduct = Vector256<double>.One,
+            LossLo = Vector256<double>.Zero,
+            LossHi = Vector256<double>.Zero,
+            ProdLo = Vector256<double>.One,
+            ProdHi = Vector256<double>.One,
         };
         bool direct = _direct;
         float[][] fcols = direct ? _data!.RawColumns : [];
         // Small direct problems (up to four features) fuse the float32 loads into phase 1.
         bool small = TF.Value is > 0 and <= SmallSumsMaxExtended - 1 && !Options.GeneralSums;
         var margin = direct && small ? MarginCoefficients.Create(coef, _shift, _scale, f) : default;
-        // Phase 1's values are per row, so eight rows per Vector512 give the same bits as four per Vector256; only the
-        // sums (phase 2, the loss) fix which rows share a lane, and they stay four-lane.
-        bool wide = Vector512.IsHardwareAccelerated && !Options.GeneralSums;
+        // Eight rows per Vector512, or the same eight lanes as two Vector256 halves: the same bits either way.
+        bool wide = Vector512.IsHardwareAccelerated && !Options.GeneralSums && !Options.NarrowVectors;
         double[][] cols = _phi;
+        ref double g0 = ref MemoryMarshal.GetReference(gacc);
+        ref double h0 = ref withHessian ? ref MemoryMarshal.GetReference(hacc) : ref g0;
         for (int sb = 0; sb < n4; sb += SubRows)
         {
             int count = Math.Min(SubRows, n4 - sb), at = r0 + sb;
@@ -91,39 +100,76 @@ public sealed partial class Trainer
                 }
                 MarginsFromScratch(ref block, coef, at, count);
             }
-            LossTerms(ref block, at, count);
-            if (small) SmallSums<TF>(ref block, ref MemoryMarshal.GetReference(gacc), ref withHessian ? ref MemoryMarshal.GetReference(hacc) : ref block.Res, count);
-            else
+            if (block.Weighted) WeightedLoss(ref block, at, count);
+            if (small)
             {
-                // Gradient sums Σ r·φ_a, then Hessian sums Σ (c·φ_a)·φ_b, up to four per pass.
-                for (int a = 0; a < fe; a += 4)
-                    SumProducts(ref block.Res, ref block.Z, a, Math.Min(4, fe - a), ref MemoryMarshal.GetReference(gacc), a, count, scaleByA: -1);
-                if (!withHessian) continue;
-                int ab = 0;
-                for (int a = 0; a < fe; a++)
-                    for (int b = a; b < fe; b += 4)
-                    {
-                        int nb = Math.Min(4, fe - b);
-                        SumProducts(ref block.C, ref block.Z, b, nb, ref MemoryMarshal.GetReference(hacc), ab, count, scaleByA: a);
-                        ab += nb;
-                    }
+                if (wide) SmallSumsWide<TF>(ref block, ref g0, ref h0, count);
+                else for (int half = 0; half < 2; half++) SmallSums<TF>(ref block, ref g0, ref h0, half * 4, count);
             }
+            else
+                for (int half = 0; half < 2; half++)
+                {
+                    // Gradient sums Σ r·φ_a, then Hessian sums Σ (c·φ_a)·φ_b, up to four per pass.
+                    for (int a = 0; a < fe; a += 4)
+                        SumProducts(ref block.Res, ref block.Z, a, Math.Min(4, fe - a), ref g0, a, half * 4, count, scaleByA: -1);
+                    if (!withHessian) continue;
+                    int ab = 0;
+                    for (int a = 0; a < fe; a++)
+                        for (int b = a; b < fe; b += 4)
+                        {
+                            int nb = Math.Min(4, fe - b);
+                            SumProducts(ref block.C, ref block.Z, b, nb, ref h0, ab, half * 4, count, scaleByA: a);
+                            ab += nb;
+                        }
+                }
         }
-        if (block.Pending > 0) block.LossAcc += Vector256.Log(block.SProduct);
-        part[0] += Vector256.Sum(block.LossAcc);
+        // Loss: per lane Σ max(0, ±d) + log Π s (s ∈ [1, 2], at most BlockRows / 8 factors: no overflow), lanes folded.
+        var loss = (block.LossLo + Vector256.Log(block.ProdLo)) + (block.LossHi + Vector256.Log(block.ProdHi));
+        part[0] += Fold4(loss);
         part[1] += Vector256.Sum(block.Hits);   // exact: a count
         // The class-1 row gets the residual sums, the class-0 row (softmax) their negation.
         Span<double> grad = part[2..];
         int rows = softmax ? 2 : 1;
         for (int a = 0; a < fe; a++)
         {
-            double g = HSum(gacc, a * 4);
+            double g = Fold8(gacc, a);
             int w1 = a < f ? (rows - 1) * f + a : rows * f + rows - 1;
             grad[w1] += g;
             if (softmax) grad[a < f ? a : 2 * f] -= g;
         }
+        // The Hessian's eight lanes folded into the four-lane accumulators that StoreHessian (and the span path's tail
+        // rows, lane 0) use.
+        if (withHessian)
+        {
+            Span<double> h4 = HessianAccumulators();
+            for (int ab = 0; ab < pairsAB; ab++)
+                for (int j = 0; j < 4; j++) h4[ab * 4 + j] = hacc[ab * Lanes + j] + hacc[ab * Lanes + 4 + j];
+        }
         return n4;
     }
+
+    /// <summary>Lanes of every sum of the two-class kernel: a Vector512, or two Vector256 halves.</summary>
+    private const int Lanes = 8;
+
+    [ThreadStatic] private static double[]? t_hacc8;
+
+    /// <summary>The calling thread's eight-lane Hessian sums of the two-class kernel, cleared.</summary>
+    private static Span<double> BinaryHessianAccumulators(int length)
+    {
+        if (t_hacc8 is null || t_hacc8.Length < length) t_hacc8 = new double[Math.Max(length, 64)];
+        Span<double> h = t_hacc8.AsSpan(0, length);
+        h.Clear();
+        return h;
+    }
+
+    /// <summary>Slot <paramref name="slot"/>'s eight lanes: lanes i and i + 4 first, then the four-lane fold.</summary>
+    private static double Fold8(ReadOnlySpan<double> acc, int slot)
+    {
+        int o = slot * Lanes;
+        return Fold4(Vector256.Create(acc[o] + acc[o + 4], acc[o + 1] + acc[o + 5], acc[o + 2] + acc[o + 6], acc[o + 3] + acc[o + 7]));
+    }
+
+    private static double Fold4(Vector256<double> v) => (v[0] + v[1]) + (v[2] + v[3]);
 
     /// <summary>The two-class kernel's scratch columns, inputs and the loss and hit sums that run across sub-blocks.</summary>
     private ref struct BinaryBlock
@@ -136,8 +182,11 @@ public sealed partial class Trainer
         public ref int Labels;
         public ref double Weights;
         public bool Weighted, WithHessian;
-        public Vector256<double> LossAcc, SProduct;
-        public int Pending;
+        /// <summary>
+        /// The loss's lanes 0–3 and 4–7 (row i in lane i mod 8): Σ w·max(0, ±d) (plus Σ w·log s when weighted), and
+        /// (unweighted) the running products of s, whose logs are taken once per block.
+        /// </summary>
+        public Vector256<double> LossLo, LossHi, ProdLo, ProdHi;
         public Vector256<long> Hits;
     }
 
@@ -183,10 +232,12 @@ public sealed partial class Trainer
         var sh0 = m.Shift0; var sh1 = m.Shift1; var sh2 = m.Shift2; var sh3 = m.Shift3;
         var sc0 = m.Scale0; var sc1 = m.Scale1; var sc2 = m.Scale2; var sc3 = m.Scale3;
         var hits = block.Hits;
+        var loss = new LossLanes(ref block);
         ref int labels = ref Unsafe.Add(ref block.Labels, at);
         ref double weights = ref Unsafe.Add(ref block.Weights, weighted ? at : 0);
         for (int i = from; i < count; i += 4)
         {
+            if ((i & 15) == 0) PrefetchAhead(ref x0, ref x1, ref x2, ref x3, ref labels, i);
             var v = Widen(ref x0, i, standardized, sh0, sc0);
             v.StoreUnsafe(ref z, (nuint)i);
             var d = Vector256.FusedMultiplyAdd(v, c0, bias);
@@ -208,9 +259,10 @@ public sealed partial class Trainer
                 v.StoreUnsafe(ref z, (nuint)(3 * SubRows + i));
                 d = Vector256.FusedMultiplyAdd(v, c3, d);
             }
-            RowTerms(d, ref labels, ref weights, i, weighted, withHessian, ref block, ref hits);
+            RowTerms(d, ref labels, ref weights, i, weighted, withHessian, ref block, ref hits, ref loss);
         }
         block.Hits = hits;
+        loss.Store(ref block);
     }
 
     /// <summary>
@@ -233,11 +285,14 @@ public sealed partial class Trainer
         var sc0 = Wide(m.Scale0); var sc1 = Wide(m.Scale1); var sc2 = Wide(m.Scale2); var sc3 = Wide(m.Scale3);
         var hits = Vector512<long>.Zero;
         var one = Vector512<double>.One;
+        var lossM = Vector512.Create(block.LossLo, block.LossHi);
+        var prod = Vector512.Create(block.ProdLo, block.ProdHi);
         ref int labels = ref Unsafe.Add(ref block.Labels, at);
         ref double weights = ref Unsafe.Add(ref block.Weights, weighted ? at : 0);
         int i = 0;
         for (; i + 8 <= count; i += 8)
         {
+            if ((i & 15) == 0) PrefetchAhead(ref x0, ref x1, ref x2, ref x3, ref labels, i);
             var v = Widen8(ref x0, i, standardized, sh0, sc0);
             v.StoreUnsafe(ref z, (nuint)i);
             var d = Vector512.FusedMultiplyAdd(v, c0, bias);
@@ -265,19 +320,53 @@ public sealed partial class Trainer
             var e = FastExp.ExpNonPositive(-Vector512.Abs(d));
             var s = one + e;
             var w = weighted ? Vector512.LoadUnsafe(ref weights, (nuint)i) : one;
-            Vector512.Max(Vector512.ConditionalSelect(isOne, -d, d), Vector512<double>.Zero).StoreUnsafe(ref block.M, (nuint)i);
-            s.StoreUnsafe(ref block.S, (nuint)i);
+            var mTerm = Vector512.Max(Vector512.ConditionalSelect(isOne, -d, d), Vector512<double>.Zero);
+            if (weighted)
+            {
+                mTerm.StoreUnsafe(ref block.M, (nuint)i);
+                s.StoreUnsafe(ref block.S, (nuint)i);
+            }
+            else
+            {
+                lossM += mTerm;
+                prod *= s;
+            }
             hits -= (~(isOne ^ positive)).AsInt64();
-            var invS = one / s;
+            // Two Vector256 divisions: one Vector512 division cost more than both on this project's machine (AMD EPYC:
+            // a pass over 256K rows 1.11× faster). Division is correctly rounded either way, so the bits are the same.
+            var invS = Vector512.Create(Vector256<double>.One / s.GetLower(), Vector256<double>.One / s.GetUpper());
             var eInvS = e * invS;
             var p1 = Vector512.ConditionalSelect(positive, invS, eInvS);
             (w * (p1 - (one & isOne))).StoreUnsafe(ref block.Res, (nuint)i);
             if (withHessian) (w * (invS * eInvS)).StoreUnsafe(ref block.C, (nuint)i);
         }
         block.Hits += hits.GetLower() + hits.GetUpper();
-        // One group of four rows left (counts are multiples of four): the four-row loop does it.
+        (block.LossLo, block.LossHi) = (lossM.GetLower(), lossM.GetUpper());
+        (block.ProdLo, block.ProdHi) = (prod.GetLower(), prod.GetUpper());
+        // One group of four rows left (counts are multiples of four; its row is a multiple of eight, so its lanes are
+        // 0–3): the four-row loop does it.
         if (i < count) MarginsSmall<TF>(ref block, in m, cols, at, count, from: i);
     }
+
+    /// <summary>
+    /// Asks for the cache lines of the input columns and labels <see cref="PrefetchRows"/> rows ahead (one line holds 16
+    /// rows of a column). Phase 1 reads five streams slowly enough, between its exps and divisions, that the hardware
+    /// prefetcher falls behind: on this project's machine it made a pass over 8M rows 1.25× faster (TrainerScaleBench).
+    /// Prefetches never fault, so reading past the data set's end is harmless.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void PrefetchAhead(ref float x0, ref float x1, ref float x2, ref float x3, ref int labels, int i)
+    {
+        if (!Sse.IsSupported) return;
+        Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.Add(ref x0, i + PrefetchRows)));
+        Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.Add(ref x1, i + PrefetchRows)));
+        Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.Add(ref x2, i + PrefetchRows)));
+        Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.Add(ref x3, i + PrefetchRows)));
+        Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.Add(ref labels, i + PrefetchRows)));
+    }
+
+    /// <summary>How far ahead phase 1 prefetches: one block (2048 to 16384 measured the same, 1024 less well).</summary>
+    private const int PrefetchRows = BlockRows;
 
     /// <summary>A broadcast four-lane value as eight lanes.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -300,6 +389,7 @@ public sealed partial class Trainer
         ref double z = ref block.Z;
         bool weighted = block.Weighted, withHessian = block.WithHessian;
         var hits = block.Hits;
+        var loss = new LossLanes(ref block);
         ref int labels = ref Unsafe.Add(ref block.Labels, at);
         ref double weights = ref Unsafe.Add(ref block.Weights, weighted ? at : 0);
         for (int i = 0; i < count; i += 4)
@@ -307,9 +397,10 @@ public sealed partial class Trainer
             var d = Vector256.Create(Unsafe.Add(ref cf, f));
             for (int k = 0; k < f; k++)
                 d = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref z, (nuint)(k * SubRows + i)), Vector256.Create(Unsafe.Add(ref cf, k)), d);
-            RowTerms(d, ref labels, ref weights, i, weighted, withHessian, ref block, ref hits);
+            RowTerms(d, ref labels, ref weights, i, weighted, withHessian, ref block, ref hits, ref loss);
         }
         block.Hits = hits;
+        loss.Store(ref block);
     }
 
     /// <summary>Exact widening of a float32 column, then (x − shift)·scale: the design matrix's values, bit for bit.</summary>
@@ -338,7 +429,7 @@ public sealed partial class Trainer
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void RowTerms(Vector256<double> d, ref int labels, ref double weights, int i, bool weighted, bool withHessian,
-        ref BinaryBlock block, ref Vector256<long> hits)
+        ref BinaryBlock block, ref Vector256<long> hits, ref LossLanes loss)
     {
         var one = Vector256<double>.One;
         var isOne = Vector256.Equals(Vector256.WidenLower(Vector128.LoadUnsafe(ref labels, (nuint)i).ToVector256Unsafe()), Vector256<long>.One).AsDouble();
@@ -347,8 +438,13 @@ public sealed partial class Trainer
         var s = one + e;
         var w = weighted ? Vector256.LoadUnsafe(ref weights, (nuint)i) : one;
         // −log p_y = log s + max(0, y = 1 ? −d : d); the greedy prediction is class 1 iff d > 0 (ties go to class 0).
-        Vector256.Max(Vector256.ConditionalSelect(isOne, -d, d), Vector256<double>.Zero).StoreUnsafe(ref block.M, (nuint)i);
-        s.StoreUnsafe(ref block.S, (nuint)i);
+        var mTerm = Vector256.Max(Vector256.ConditionalSelect(isOne, -d, d), Vector256<double>.Zero);
+        if (weighted)
+        {
+            mTerm.StoreUnsafe(ref block.M, (nuint)i);
+            s.StoreUnsafe(ref block.S, (nuint)i);
+        }
+        else loss.Add(mTerm, s);
         hits -= (~(isOne ^ positive)).AsInt64();   // a hit's mask is −1
         var invS = one / s;
         var eInvS = e * invS;
@@ -358,67 +454,74 @@ public sealed partial class Trainer
     }
 
     /// <summary>
-    /// The loss of a sub-block, in the row order: w·max(0, ±d), then w·log s (weighted) or the log of eight groups' s
-    /// at once (s ∈ [1, 2], so eight products cannot overflow); the product runs on across sub-blocks.
+    /// The unweighted loss's eight lanes as the four-row loops see them: a group of four rows at a row ≡ 0 (mod 8) goes
+    /// to lanes 0–3, the next to lanes 4–7. The masks alternate per call, so the loops keep their four-row step; adding
+    /// 0 and multiplying by 1 leave the other half's values as they are.
+    /// </summary>
+    private struct LossLanes
+    {
+        private Vector256<double> _lossLo, _lossHi, _prodLo, _prodHi, _hiMask;
+
+        public LossLanes(ref BinaryBlock block)
+        {
+            (_lossLo, _lossHi, _prodLo, _prodHi) = (block.LossLo, block.LossHi, block.ProdLo, block.ProdHi);
+            _hiMask = Vector256<double>.Zero;   // the loops start at a row ≡ 0 (mod 8)
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Add(Vector256<double> mTerm, Vector256<double> s)
+        {
+            var one = Vector256<double>.One;
+            _lossLo += Vector256.AndNot(mTerm, _hiMask);
+            _lossHi += mTerm & _hiMask;
+            _prodLo *= Vector256.ConditionalSelect(_hiMask, one, s);
+            _prodHi *= Vector256.ConditionalSelect(_hiMask, s, one);
+            _hiMask = ~_hiMask;
+        }
+
+        public readonly void Store(ref BinaryBlock block) => (block.LossLo, block.LossHi, block.ProdLo, block.ProdHi) = (_lossLo, _lossHi, _prodLo, _prodHi);
+    }
+
+    /// <summary>
+    /// The weighted loss of a sub-block, Σ w·max(0, ±d) + w·log s per row (no product: the weights differ), row i in
+    /// lane i mod 8 as the unweighted loss.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void LossTerms(ref BinaryBlock block, int at, int count)
+    private static void WeightedLoss(ref BinaryBlock block, int at, int count)
     {
-        var one = Vector256<double>.One;
-        var lossAcc = block.LossAcc;
-        ref double weights = ref Unsafe.Add(ref block.Weights, block.Weighted ? at : 0);
-        if (block.Weighted)
+        ref double weights = ref Unsafe.Add(ref block.Weights, at);
+        for (int half = 0; half < 2; half++)
         {
-            for (int i = 0; i < count; i += 4)
+            var lossAcc = half == 0 ? block.LossLo : block.LossHi;
+            for (int i = half * 4; i < count; i += Lanes)
             {
                 var w = Vector256.LoadUnsafe(ref weights, (nuint)i);
                 lossAcc = Vector256.FusedMultiplyAdd(w, Vector256.LoadUnsafe(ref block.M, (nuint)i), lossAcc);
                 lossAcc = Vector256.FusedMultiplyAdd(w, Vector256.Log(Vector256.LoadUnsafe(ref block.S, (nuint)i)), lossAcc);
             }
-            block.LossAcc = lossAcc;
-            return;
+            if (half == 0) block.LossLo = lossAcc; else block.LossHi = lossAcc;
         }
-        // Two loops, so that the sum stays in a register: the logs first (the calls), then the sum, adding each log
-        // where the one loop added it (after its eighth group).
-        var sProduct = block.SProduct;
-        int pending = block.Pending, logCount = 0;
-        Span<Vector256<double>> logs = stackalloc Vector256<double>[SubRows / 32 + 1];
-        for (int i = 0; i < count; i += 4)
-        {
-            sProduct *= Vector256.LoadUnsafe(ref block.S, (nuint)i);
-            if (++pending == 8) { logs[logCount++] = Vector256.Log(sProduct); sProduct = one; pending = 0; }
-        }
-        pending = block.Pending;
-        ref double m = ref block.M;
-        ref Vector256<double> log = ref MemoryMarshal.GetReference(logs);
-        for (int i = 0, j = 0; i < count; i += 4)
-        {
-            lossAcc = Vector256.FusedMultiplyAdd(one, Vector256.LoadUnsafe(ref m, (nuint)i), lossAcc);
-            if (++pending == 8) { lossAcc += Unsafe.Add(ref log, j++); pending = 0; }
-        }
-        block.LossAcc = lossAcc;
-        block.SProduct = sProduct;
-        block.Pending = pending;
     }
 
     /// <summary>
-    /// Adds Σ_i u_i·φ_{first+j}(i) (for j &lt; <paramref name="n"/> ≤ 4, four lanes each) to the accumulator slots
+    /// Adds Σ_i u_i·φ_{first+j}(i) (for j &lt; <paramref name="n"/> ≤ 4) to the eight-lane accumulator slots
     /// <paramref name="slot"/>…<paramref name="slot"/> + n − 1, where u = <paramref name="weights"/> — or, when
-    /// <paramref name="scaleByA"/> ≥ 0, u = weights·φ_scaleByA (the Hessian's c·φ_a, rounded as one product). The sums
-    /// stay in registers over the <paramref name="count"/> rows of the scratch.
+    /// <paramref name="scaleByA"/> ≥ 0, u = weights·φ_scaleByA (the Hessian's c·φ_a, rounded as one product). One call
+    /// does one half: the groups of four rows from <paramref name="from"/> (0 or 4) in steps of eight, into lanes
+    /// from…from + 3. The sums stay in registers over the <paramref name="count"/> rows of the scratch.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void SumProducts(ref double weights, ref double z0, int first, int n, ref double acc0, int slot, int count, int scaleByA)
+    private static void SumProducts(ref double weights, ref double z0, int first, int n, ref double acc0, int slot, int from, int count, int scaleByA)
     {
-        ref double s0 = ref Unsafe.Add(ref acc0, slot * 4);
+        ref double s0 = ref Unsafe.Add(ref acc0, slot * Lanes + from);
         var a0 = Vector256.LoadUnsafe(ref s0);
-        var a1 = n > 1 ? Vector256.LoadUnsafe(ref s0, 4) : default;
-        var a2 = n > 2 ? Vector256.LoadUnsafe(ref s0, 8) : default;
-        var a3 = n > 3 ? Vector256.LoadUnsafe(ref s0, 12) : default;
+        var a1 = n > 1 ? Vector256.LoadUnsafe(ref s0, Lanes) : default;
+        var a2 = n > 2 ? Vector256.LoadUnsafe(ref s0, 2 * Lanes) : default;
+        var a3 = n > 3 ? Vector256.LoadUnsafe(ref s0, 3 * Lanes) : default;
         ref double f0 = ref Unsafe.Add(ref z0, first * SubRows);
         ref double fa = ref Unsafe.Add(ref z0, Math.Max(scaleByA, 0) * SubRows);
         bool scaled = scaleByA >= 0;
-        for (int i = 0; i < count; i += 4)
+        for (int i = from; i < count; i += Lanes)
         {
             var u = Vector256.LoadUnsafe(ref weights, (nuint)i);
             if (scaled) u *= Vector256.LoadUnsafe(ref fa, (nuint)i);
@@ -428,8 +531,8 @@ public sealed partial class Trainer
             if (n > 3) a3 = Vector256.FusedMultiplyAdd(u, Vector256.LoadUnsafe(ref f0, (nuint)(3 * SubRows + i)), a3);
         }
         a0.StoreUnsafe(ref s0);
-        if (n > 1) a1.StoreUnsafe(ref s0, 4);
-        if (n > 2) a2.StoreUnsafe(ref s0, 8);
-        if (n > 3) a3.StoreUnsafe(ref s0, 12);
+        if (n > 1) a1.StoreUnsafe(ref s0, Lanes);
+        if (n > 2) a2.StoreUnsafe(ref s0, 2 * Lanes);
+        if (n > 3) a3.StoreUnsafe(ref s0, 3 * Lanes);
     }
 }

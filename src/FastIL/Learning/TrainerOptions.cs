@@ -64,6 +64,11 @@ public sealed record TrainerOptions
     /// where it otherwise keeps every sum in registers (tests check that both give the same bits).
     /// </summary>
     internal bool GeneralSums { get; init; }
+    /// <summary>
+    /// Runs the two-class kernel's eight lanes as two Vector256 halves even where Vector512 is accelerated, as machines
+    /// without it do (tests check that both give the same bits).
+    /// </summary>
+    internal bool NarrowVectors { get; init; }
 }
 
 /// <summary>The outcome of one fit.</summary>

@@ -79,6 +79,38 @@ public class DirectInputTests
     [InlineData(3, false, false, true)]
     public void RegisterSums_GiveTheGeneralLoopsBits(int features, bool standardize, bool weighted, bool designMatrix)
     {
+        var data = SmallFeatureData(features, weighted);
+        string[] names = [.. Enumerable.Range(0, features).Select(j => $"x{j}")];
+        LinearPolicy Policy() => new(PolicyKind.Logistic, 2, FeatureMap.Parse("identity", features, 0), names, standardize);
+        using var registers = new Trainer(new TrainerOptions { L2 = 1e-3, Threads = 2, DesignMatrix = designMatrix });
+        using var general = new Trainer(new TrainerOptions { L2 = 1e-3, Threads = 2, DesignMatrix = designMatrix, GeneralSums = true });
+        AssertSameBits(general, registers, data, Policy);
+    }
+
+    /// <summary>
+    /// The kernel's sums have eight lanes: Vector512 registers where they are accelerated, two Vector256 halves where
+    /// not. Both must give the same bits, so that a fit does not depend on the machine's vector width (on a machine
+    /// without Vector512 both trainers run the halves).
+    /// </summary>
+    [Theory]
+    [InlineData(1, false, false, PolicyKind.Logistic)]
+    [InlineData(2, true, false, PolicyKind.Logistic)]
+    [InlineData(3, false, true, PolicyKind.Logistic)]
+    [InlineData(4, false, false, PolicyKind.Logistic)]
+    [InlineData(4, true, true, PolicyKind.Softmax)]
+    public void WideVectors_GiveTheHalvesBits(int features, bool standardize, bool weighted, PolicyKind kind)
+    {
+        var data = SmallFeatureData(features, weighted);
+        string[] names = [.. Enumerable.Range(0, features).Select(j => $"x{j}")];
+        LinearPolicy Policy() => new(kind, 2, FeatureMap.Parse("identity", features, 0), names, standardize);
+        using var wide = new Trainer(new TrainerOptions { L2 = 1e-3, Threads = 2 });
+        using var narrow = new Trainer(new TrainerOptions { L2 = 1e-3, Threads = 2, NarrowVectors = true });
+        AssertSameBits(narrow, wide, data, Policy);
+    }
+
+    /// <summary>6007 rows: a full block, then sub-blocks and a last group of four rows that half fills eight lanes.</summary>
+    private static Dataset SmallFeatureData(int features, bool weighted)
+    {
         int n = 6007;
         var data = new Dataset(features, false, n);
         var rng = new System.Random(features);
@@ -93,11 +125,7 @@ public class DirectInputTests
             }
             data.AppendRow(row, margin > 0 ? 1 : 0, weighted ? (float)(0.25 + rng.NextDouble()) : 1f);
         }
-        string[] names = [.. Enumerable.Range(0, features).Select(j => $"x{j}")];
-        LinearPolicy Policy() => new(PolicyKind.Logistic, 2, FeatureMap.Parse("identity", features, 0), names, standardize);
-        using var registers = new Trainer(new TrainerOptions { L2 = 1e-3, Threads = 2, DesignMatrix = designMatrix });
-        using var general = new Trainer(new TrainerOptions { L2 = 1e-3, Threads = 2, DesignMatrix = designMatrix, GeneralSums = true });
-        AssertSameBits(general, registers, data, Policy);
+        return data;
     }
 
     [Fact]
