@@ -125,7 +125,7 @@ public sealed partial class Trainer : IChunkJob, IObjective, IDisposable
         _hess.AsSpan(0, hessian.Length).CopyTo(hessian);
     }
 
-    private static void Validate(Dataset data, LinearPolicy policy)
+    private void Validate(Dataset data, LinearPolicy policy)
     {
         if (data.Count == 0) throw new ArgumentException("the data set is empty");
         if (data.InputDim != policy.InputDim) throw new ArgumentException($"the data has {data.InputDim} inputs; the policy expects {policy.InputDim}");
@@ -133,8 +133,13 @@ public sealed partial class Trainer : IChunkJob, IObjective, IDisposable
             throw new ArgumentException(policy.Kind == PolicyKind.Linear ? "a linear policy needs continuous targets" : "a discrete policy needs integer labels");
         if (!data.Continuous)
         {
-            int bad = FastIL.Envs.ActionCheck.FirstOutOfRange(data.Labels, policy.NumActions);
-            if (bad >= 0) throw new ArgumentException($"row {bad}: label {data.Labels[bad]} is outside [0, {policy.NumActions - 1}]");
+            // Labels this trainer has checked already (the same data set, only appended to since) are not read again:
+            // a DAgger refit checks the new rows only.
+            bool known = ReferenceEquals(data, _checkedData) && data.Generation == _checkedGeneration && policy.NumActions == _checkedActions;
+            int from = known ? Math.Min(_checkedRows, data.Count) : 0;
+            int bad = FastIL.Envs.ActionCheck.FirstOutOfRange(data.Labels[from..], policy.NumActions);
+            if (bad >= 0) throw new ArgumentException($"row {from + bad}: label {data.Labels[from + bad]} is outside [0, {policy.NumActions - 1}]");
+            (_checkedData, _checkedGeneration, _checkedActions, _checkedRows) = (data, data.Generation, policy.NumActions, data.Count);
         }
     }
 
@@ -275,6 +280,10 @@ public sealed partial class Trainer : IChunkJob, IObjective, IDisposable
     private Dataset? _data;
     // The data set of the current fit (any mode), and the first block an evaluation computes (those before it are reused).
     private Dataset? _dataForReuse;
+    // The data set whose first _checkedRows labels are known to lie in [0, _checkedActions).
+    private Dataset? _checkedData;
+    private long _checkedGeneration;
+    private int _checkedActions, _checkedRows;
     private int _firstBlock;
     private double[] _shift = [], _scale = [];
     // The last evaluation's arrays and results, and a version bumped whenever parameters are written in place.

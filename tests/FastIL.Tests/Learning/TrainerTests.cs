@@ -143,6 +143,24 @@ public class TrainerTests
         Assert.Contains("expects 4", Assert.Throws<ArgumentException>(() => trainer.Fit(data, TestDatasets.Policy(PolicyKind.Softmax, 4, 3))).Message);
         Assert.Contains("empty", Assert.Throws<ArgumentException>(() => trainer.Fit(new Dataset(3, false), TestDatasets.Policy(PolicyKind.Softmax, 3, 3))).Message);
     }
+
+    /// <summary>A refit reads only the labels appended since its last check; a bad one among them, or in a cleared and refilled data set, is still found.</summary>
+    [Fact]
+    public void LabelsAppendedOrRefilledAfterAFit_AreStillChecked()
+    {
+        var data = TestDatasets.Synthetic(100, 3, 2, 1);
+        using var trainer = new Trainer(new TrainerOptions { L2 = 1e-3 });
+        var policy = TestDatasets.Policy(PolicyKind.Logistic, 3, 2);
+        trainer.Fit(data, policy);
+        data.AppendRow([0.1f, 0.2f, 0.3f], 1);
+        data.AppendRow([0.1f, 0.2f, 0.3f], 2);
+        Assert.Contains("row 101: label 2 is outside [0, 1]", Assert.Throws<ArgumentException>(() => trainer.Fit(data, policy)).Message);
+
+        data.Clear();
+        data.AppendRow([0.1f, 0.2f, 0.3f], 5);
+        for (int i = 0; i < 150; i++) data.AppendRow([0.1f * i, 0.2f, 0.3f], i % 2);
+        Assert.Contains("row 0: label 5", Assert.Throws<ArgumentException>(() => trainer.Fit(data, policy)).Message);
+    }
 }
 
 public class TrainerScalarReferenceTests
