@@ -9,7 +9,7 @@ namespace FastIL.Envs;
 /// <summary>
 /// Fused evaluation episodes: one episode per lane of a float32 batch that was just reset, acting greedily with a
 /// policy (its lane code, <see cref="PolicyInference.GreedyAction{TL}"/>) or with the expert rule
-/// <typeparamref name="TRule"/>, counting the disagreement with the rule. A block of 16 lanes (or one, on the scalar
+/// <typeparamref name="TRule"/>, counting the disagreement with the rule. A group of 16 lanes (8 on the Vector256 path, one on the scalar
 /// path) keeps its state, return, length and count in registers from reset to the end of its last episode: per step
 /// observe → act → expert action → env step, with no pass over the batch's columns and no hand-off between steps.
 /// The arithmetic is the column path's (<c>Evaluator.RunEpisodes</c>: the policy's column passes, the rule, the
@@ -28,7 +28,9 @@ internal static class FusedEpisodes<TDyn, TRule> where TDyn : struct, IEnvDynami
         Span<double> returns, Span<double> lengths, Span<double> disagreement)
     {
         if (path == SimdPath.Vector512) Run<V512F32>(c, policy, withExpert, returns, lengths, disagreement);
-        else if (path == SimdPath.Vector256) Run<V256x2F32>(c, policy, withExpert, returns, lengths, disagreement);
+        // One Vector256 register per value, not two: the two-register lanes' operations, many of them in this method,
+        // outran the JIT's inlining budget and ran as calls (the evaluation was 4× slower than on Vector512; now 2×).
+        else if (path == SimdPath.Vector256) Run<V256F32>(c, policy, withExpert, returns, lengths, disagreement);
         else Run<F32>(c, policy, withExpert, returns, lengths, disagreement);
     }
 

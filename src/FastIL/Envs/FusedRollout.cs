@@ -8,7 +8,7 @@ using FastIL.Policies;
 namespace FastIL.Envs;
 
 /// <summary>
-/// A chunk of DAgger rollout steps for one lane block, fused: a block of 16 lanes (or one, on the scalar path) keeps
+/// A chunk of DAgger rollout steps for one lane block, fused: a group of 16 lanes (8 on the Vector256 path, one on the scalar path) keeps
 /// its state and step count in registers for the whole chunk, and per step observes → labels with the expert rule
 /// <typeparamref name="TRule"/> → acts with the policy's lane code (<see cref="PolicyInference.GreedyAction{TL}"/>)
 /// → β-mixes per lane → steps → stages (observation, label) for the lanes still running. The column loop of
@@ -26,7 +26,8 @@ internal static class FusedRollout<TDyn, TRule> where TDyn : struct, IEnvDynamic
     public static void RunChunk(EnvColumns<float> c, SimdPath path, PolicyInference? policy, in MixRule mix, int t0, int steps, RolloutStaging stage)
     {
         if (path == SimdPath.Vector512) RunChunk<V512F32>(c, policy, mix, t0, steps, stage);
-        else if (path == SimdPath.Vector256) RunChunk<V256x2F32>(c, policy, mix, t0, steps, stage);
+        // One Vector256 register per value: see FusedEpisodes.Run (the two-register lanes were not inlined here).
+        else if (path == SimdPath.Vector256) RunChunk<V256F32>(c, policy, mix, t0, steps, stage);
         else RunChunk<F32>(c, policy, mix, t0, steps, stage);
     }
 
