@@ -25,10 +25,11 @@ public class TrainerScaleBench
     public int Rows { get; set; }
 
     /// <summary>
-    /// float32 (direct, sums in registers: the trainer's path), float32-4sums (direct, the general loops' four sums per
-    /// pass over the scratch) or design-matrix (double copy first, sums in registers).
+    /// float32 (direct, sums in registers, Vector512 where accelerated: the trainer's path), float32-narrow (the same
+    /// eight lanes as two Vector256 halves, as on machines without Vector512), float32-4sums (direct, the general
+    /// loops' four sums per pass over the scratch) or design-matrix (double copy first, sums in registers).
     /// </summary>
-    [Params("float32", "float32-4sums", "design-matrix")]
+    [Params("float32", "float32-narrow", "float32-4sums", "design-matrix")]
     public string Input { get; set; } = "float32";
 
     /// <summary>Rows, the optimum, and the perturbed start.</summary>
@@ -37,7 +38,10 @@ public class TrainerScaleBench
     {
         _data = BenchData.CartPoleRows(Rows);
         _policy = new LinearPolicy(PolicyKind.Logistic, 2, FeatureMap.Parse("identity", 4, 0), ["x", "x_dot", "theta", "theta_dot"], standardize: false);
-        _trainer = new Trainer(new TrainerOptions { L2 = 1e-4, Threads = 2, DesignMatrix = Input == "design-matrix", GeneralSums = Input == "float32-4sums" });
+        _trainer = new Trainer(new TrainerOptions
+        {
+            L2 = 1e-4, Threads = 2, DesignMatrix = Input == "design-matrix", GeneralSums = Input == "float32-4sums", NarrowVectors = Input == "float32-narrow",
+        });
         _trainer.Fit(_data, _policy, warmStart: false);
         _start = [.. _policy.Weights.Select((w, i) => w * (1 + 0.2 * Math.Sin(i + 1))), .. _policy.Bias];
         var fit = Refit();

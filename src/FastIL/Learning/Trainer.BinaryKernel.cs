@@ -232,7 +232,8 @@ public sealed partial class Trainer
         var sh0 = m.Shift0; var sh1 = m.Shift1; var sh2 = m.Shift2; var sh3 = m.Shift3;
         var sc0 = m.Scale0; var sc1 = m.Scale1; var sc2 = m.Scale2; var sc3 = m.Scale3;
         var hits = block.Hits;
-        var loss = new LossLanes(ref block);
+        // The loss's lanes 0–3 take the groups at rows ≡ 0 (mod 8), lanes 4–7 the others (the loops start at a row ≡ 0).
+        var (lossLo, lossHi, prodLo, prodHi) = (block.LossLo, block.LossHi, block.ProdLo, block.ProdHi);
         ref int labels = ref Unsafe.Add(ref block.Labels, at);
         ref double weights = ref Unsafe.Add(ref block.Weights, weighted ? at : 0);
         for (int i = from; i < count; i += 4)
@@ -259,10 +260,11 @@ public sealed partial class Trainer
                 v.StoreUnsafe(ref z, (nuint)(3 * SubRows + i));
                 d = Vector256.FusedMultiplyAdd(v, c3, d);
             }
-            RowTerms(d, ref labels, ref weights, i, weighted, withHessian, ref block, ref hits, ref loss);
+            if ((i & 4) == 0) RowTerms(d, ref labels, ref weights, i, weighted, withHessian, ref block, ref hits, ref lossLo, ref prodLo);
+            else RowTerms(d, ref labels, ref weights, i, weighted, withHessian, ref block, ref hits, ref lossHi, ref prodHi);
         }
         block.Hits = hits;
-        loss.Store(ref block);
+        (block.LossLo, block.LossHi, block.ProdLo, block.ProdHi) = (lossLo, lossHi, prodLo, prodHi);
     }
 
     /// <summary>
@@ -389,7 +391,8 @@ public sealed partial class Trainer
         ref double z = ref block.Z;
         bool weighted = block.Weighted, withHessian = block.WithHessian;
         var hits = block.Hits;
-        var loss = new LossLanes(ref block);
+        // The loss's lanes 0–3 take the groups at rows ≡ 0 (mod 8), lanes 4–7 the others (the loops start at a row ≡ 0).
+        var (lossLo, lossHi, prodLo, prodHi) = (block.LossLo, block.LossHi, block.ProdLo, block.ProdHi);
         ref int labels = ref Unsafe.Add(ref block.Labels, at);
         ref double weights = ref Unsafe.Add(ref block.Weights, weighted ? at : 0);
         for (int i = 0; i < count; i += 4)
@@ -397,10 +400,11 @@ public sealed partial class Trainer
             var d = Vector256.Create(Unsafe.Add(ref cf, f));
             for (int k = 0; k < f; k++)
                 d = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref z, (nuint)(k * SubRows + i)), Vector256.Create(Unsafe.Add(ref cf, k)), d);
-            RowTerms(d, ref labels, ref weights, i, weighted, withHessian, ref block, ref hits, ref loss);
+            if ((i & 4) == 0) RowTerms(d, ref labels, ref weights, i, weighted, withHessian, ref block, ref hits, ref lossLo, ref prodLo);
+            else RowTerms(d, ref labels, ref weights, i, weighted, withHessian, ref block, ref hits, ref lossHi, ref prodHi);
         }
         block.Hits = hits;
-        loss.Store(ref block);
+        (block.LossLo, block.LossHi, block.ProdLo, block.ProdHi) = (lossLo, lossHi, prodLo, prodHi);
     }
 
     /// <summary>Exact widening of a float32 column, then (x − shift)·scale: the design matrix's values, bit for bit.</summary>
@@ -423,13 +427,15 @@ public sealed partial class Trainer
     }
 
     /// <summary>
-    /// One group of four rows' terms from their margins d: the loss's max(0, ±d) and s = 1 + e^{−|d|} (its log is taken
-    /// later), the hit count, the class-1 residual w·(p₁ − [y = 1]) and the Hessian weight w·p₀·p₁, stored at scratch
-    /// row <paramref name="i"/>. <paramref name="labels"/> and <paramref name="weights"/> start at the sub-block's row.
+    /// One group of four rows' terms from their margins d: the loss's max(0, ±d) and s = 1 + e^{−|d|} (added to
+    /// <paramref name="lossAcc"/> and multiplied into <paramref name="prodAcc"/>, the group's half of the loss lanes; stored
+    /// for <see cref="WeightedLoss"/> when rows are weighted), the hit count, the class-1 residual w·(p₁ − [y = 1]) and the
+    /// Hessian weight w·p₀·p₁, stored at scratch row <paramref name="i"/>. <paramref name="labels"/> and
+    /// <paramref name="weights"/> start at the sub-block's row.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void RowTerms(Vector256<double> d, ref int labels, ref double weights, int i, bool weighted, bool withHessian,
-        ref BinaryBlock block, ref Vector256<long> hits, ref LossLanes loss)
+        ref BinaryBlock block, ref Vector256<long> hits, ref Vector256<double> lossAcc, ref Vector256<double> prodAcc)
     {
         var one = Vector256<double>.One;
         var isOne = Vector256.Equals(Vector256.WidenLower(Vector128.LoadUnsafe(ref labels, (nuint)i).ToVector256Unsafe()), Vector256<long>.One).AsDouble();
@@ -444,42 +450,17 @@ public sealed partial class Trainer
             mTerm.StoreUnsafe(ref block.M, (nuint)i);
             s.StoreUnsafe(ref block.S, (nuint)i);
         }
-        else loss.Add(mTerm, s);
+        else
+        {
+            lossAcc += mTerm;
+            prodAcc *= s;
+        }
         hits -= (~(isOne ^ positive)).AsInt64();   // a hit's mask is −1
         var invS = one / s;
         var eInvS = e * invS;
         var p1 = Vector256.ConditionalSelect(positive, invS, eInvS);
         (w * (p1 - (one & isOne))).StoreUnsafe(ref block.Res, (nuint)i);
         if (withHessian) (w * (invS * eInvS)).StoreUnsafe(ref block.C, (nuint)i);   // w·p₀·p₁: one of them is 1/s, the other e/s
-    }
-
-    /// <summary>
-    /// The unweighted loss's eight lanes as the four-row loops see them: a group of four rows at a row ≡ 0 (mod 8) goes
-    /// to lanes 0–3, the next to lanes 4–7. The masks alternate per call, so the loops keep their four-row step; adding
-    /// 0 and multiplying by 1 leave the other half's values as they are.
-    /// </summary>
-    private struct LossLanes
-    {
-        private Vector256<double> _lossLo, _lossHi, _prodLo, _prodHi, _hiMask;
-
-        public LossLanes(ref BinaryBlock block)
-        {
-            (_lossLo, _lossHi, _prodLo, _prodHi) = (block.LossLo, block.LossHi, block.ProdLo, block.ProdHi);
-            _hiMask = Vector256<double>.Zero;   // the loops start at a row ≡ 0 (mod 8)
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public void Add(Vector256<double> mTerm, Vector256<double> s)
-        {
-            var one = Vector256<double>.One;
-            _lossLo += Vector256.AndNot(mTerm, _hiMask);
-            _lossHi += mTerm & _hiMask;
-            _prodLo *= Vector256.ConditionalSelect(_hiMask, one, s);
-            _prodHi *= Vector256.ConditionalSelect(_hiMask, s, one);
-            _hiMask = ~_hiMask;
-        }
-
-        public readonly void Store(ref BinaryBlock block) => (block.LossLo, block.LossHi, block.ProdLo, block.ProdHi) = (_lossLo, _lossHi, _prodLo, _prodHi);
     }
 
     /// <summary>
