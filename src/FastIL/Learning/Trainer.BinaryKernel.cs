@@ -27,7 +27,7 @@ public sealed partial class Trainer
     /// so that every loop keeps its values in registers: phase 1 computes each row's features, margin, residual and
     /// Hessian weight into an L1 scratch and adds its loss terms (<see cref="MarginsSmallWide{TF}"/>,
     /// <see cref="MarginsSmall{TF}"/> or <see cref="MarginsFromScratch"/>); phase 2 runs the gradient and Hessian sums
-    /// over the scratch (<see cref="SmallSumsWide{TF}"/>, <see cref="SmallSums{TF}"/> or <see cref="SumProducts"/>).
+    /// over the scratch (<see cref="SmallSums{TF}"/> or <see cref="SumProducts"/>).
     /// Each phase is its own method: a call inside a loop makes the JIT keep every vector of the whole method on the
     /// stack. The loss's logs are taken once per block, of the running product of s = 1 + e^{−|d|} ∈ [1, 2] in each
     /// lane (weighted rows take one log each, <see cref="WeightedLoss"/>).
@@ -101,11 +101,7 @@ public sealed partial class Trainer
                 MarginsFromScratch(ref block, coef, at, count);
             }
             if (block.Weighted) WeightedLoss(ref block, at, count);
-            if (small)
-            {
-                if (wide) SmallSumsWide<TF>(ref block, ref g0, ref h0, count);
-                else for (int half = 0; half < 2; half++) SmallSums<TF>(ref block, ref g0, ref h0, half * 4, count);
-            }
+            if (small) SmallSums<TF>(ref block, ref g0, ref h0, count, wide);
             else
                 for (int half = 0; half < 2; half++)
                 {
