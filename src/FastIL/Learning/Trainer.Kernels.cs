@@ -17,6 +17,7 @@ public sealed partial class Trainer
         int block = chunk + _firstBlock;
         if (Options.ScalarReference) { ExecuteChunkScalar(block); return; }
         int r0 = block * BlockRows, len = Math.Min(_n, r0 + BlockRows) - r0;
+        if (_warmup) (r0, len) = WarmupSlice(block, r0, len);
         Span<double> part = _partials.AsSpan(block * _partialStride, _partialStride);
         part.Clear();
         if (_withHessian) HessianAccumulators().Clear();

@@ -82,7 +82,10 @@ public sealed partial class Trainer : IChunkJob, IObjective, IDisposable
         bool converged;
         if (solver == Solver.Cholesky) { SolveRidge(); _thetaVersion++; iterations = 1; converged = true; }
         else if (solver == Solver.Newton)
+        {
+            WarmUp(p);
             (iterations, converged) = _newton.Minimize(this, p, ref _theta, ref _g, ref _xNew, ref _gNew, Options.MaxIterations, Options.GradientTolerance);
+        }
         else if (solver == Solver.Adam) (iterations, converged) = Adam(p);
         else
             (iterations, converged) = (_lbfgs ??= new LbfgsSolver(Options.LbfgsMemory))
@@ -299,12 +302,13 @@ public sealed partial class Trainer : IChunkJob, IObjective, IDisposable
     {
         _evalTheta = theta;
         _thetaVersion++;
-        _firstBlock = ReusableBlocks(theta);
+        _firstBlock = _warmup ? 0 : ReusableBlocks(theta);
         int fresh = _blocks - _firstBlock;
         if (_pool is null) for (int c = 0; c < fresh; c++) ExecuteChunk(c);
         else if (fresh > 0) _pool.Run(this, fresh);
         _firstBlock = 0;
-        RecordPartials(theta);
+        if (_warmup) ForgetPartials();
+        else RecordPartials(theta);
         int p = theta.Length;
         Span<double> g = grad.AsSpan(0, p);
         g.Clear();
@@ -317,7 +321,7 @@ public sealed partial class Trainer : IChunkJob, IObjective, IDisposable
             correct += part[1];
             TensorPrimitives.Add(g, part.Slice(2, p), g);
         }
-        double inv = 1.0 / _weightSum;
+        double inv = 1.0 / (_warmup ? _warmupWeightSum : _weightSum);
         TensorPrimitives.Multiply(g, inv, g);
         int nw = _rows * _features;
         double lambda = Options.L2;
@@ -348,7 +352,7 @@ public sealed partial class Trainer : IChunkJob, IObjective, IDisposable
         Span<double> h = _hess.AsSpan(0, p * p);
         h.Clear();
         for (int b = 0; b < _blocks; b++) TensorPrimitives.Add(h, _partials.AsSpan(b * _partialStride + 2 + p, p * p), h);
-        TensorPrimitives.Multiply(h, 1.0 / _weightSum, h);
+        TensorPrimitives.Multiply(h, 1.0 / (_warmup ? _warmupWeightSum : _weightSum), h);
         for (int k = 0; k < _rows * _features; k++) h[k * p + k] += Options.L2;
         return f;
     }

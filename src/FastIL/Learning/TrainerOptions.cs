@@ -69,6 +69,11 @@ public sealed record TrainerOptions
     /// without it do (tests check that both give the same bits).
     /// </summary>
     internal bool NarrowVectors { get; init; }
+    /// <summary>
+    /// Lets a Newton fit of at least 64 blocks (256K rows) start from the solution on every 16th block (on by default;
+    /// tests turn it off to compare). The fit still ends on all rows at <see cref="GradientTolerance"/>.
+    /// </summary>
+    internal bool SubsampleWarmup { get; init; } = true;
 }
 
 /// <summary>The outcome of one fit.</summary>
