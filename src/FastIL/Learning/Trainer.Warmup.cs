@@ -43,18 +43,32 @@ public sealed partial class Trainer
         return (r0 + offset, Math.Clamp(len - offset, 0, SliceRows));
     }
 
-    /// <summary>Runs the warm-up from <c>_theta</c> when the fit is large enough; <c>_theta</c> ends at the subsample's solution.</summary>
+    private double[] _warmupStart = [];
+
+    /// <summary>
+    /// Runs the warm-up from <c>_theta</c> when the fit is large enough; <c>_theta</c> ends at the subsample's solution,
+    /// or back at its start if the subsample could not be solved (a non-finite objective, or no convergence: a small
+    /// subsample can be separable where the full data set is not, and its optimum is then no place to start from).
+    /// </summary>
     private void WarmUp(int p)
     {
         LastWarmupIterations = 0;
         if (_blocks < WarmupMinBlocks || !Options.SubsampleWarmup || !BeginWarmup()) return;
+        if (_warmupStart.Length != p) _warmupStart = new double[p];
+        _theta.AsSpan(0, p).CopyTo(_warmupStart);
+        bool solved = false;
         try
         {
-            (LastWarmupIterations, _) = _newton.Minimize(this, p, ref _theta, ref _g, ref _xNew, ref _gNew, Options.MaxIterations,
+            (LastWarmupIterations, solved) = _newton.Minimize(this, p, ref _theta, ref _g, ref _xNew, ref _gNew, Math.Min(Options.MaxIterations, WarmupMaxIterations),
                 Math.Max(Options.GradientTolerance, WarmupTolerance));
         }
+        catch (ArithmeticException) { }
         finally { EndWarmup(); }
+        if (!solved) _warmupStart.CopyTo(_theta, 0);
     }
+
+    /// <summary>Newton converges in a handful of iterations from anywhere reasonable; more means the subsample is no help.</summary>
+    private const int WarmupMaxIterations = 30;
 
     /// <summary>Switches evaluations to the slices; false if their rows weigh nothing.</summary>
     private bool BeginWarmup()

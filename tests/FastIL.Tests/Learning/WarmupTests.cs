@@ -95,4 +95,21 @@ public class WarmupTests
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
         Assert.True(trainer.LastWarmupIterations > 0);
     }
+
+    /// <summary>A warm-up that does not converge (here: an iteration budget of one) leaves the start as it was.</summary>
+    [Fact]
+    public void UnsolvedWarmup_LeavesTheStartAlone()
+    {
+        var data = TestDatasets.Synthetic(Rows, 4, 2, seed: 6);
+        var pw = TestDatasets.Policy(PolicyKind.Logistic, 4, 2);
+        var pp = TestDatasets.Policy(PolicyKind.Logistic, 4, 2);
+        using var warmed = new Trainer(new TrainerOptions { L2 = 1e-4, MaxIterations = 1 });
+        using var plain = new Trainer(new TrainerOptions { L2 = 1e-4, MaxIterations = 1, SubsampleWarmup = false });
+        var fw = warmed.Fit(data, pw, warmStart: false);
+        var fp = plain.Fit(data, pp, warmStart: false);
+        Assert.Equal(1, warmed.LastWarmupIterations);
+        Assert.Equal(fp.Objective, fw.Objective);
+        Assert.Equal(pp.Weights, pw.Weights);
+        Assert.Equal(pp.Bias, pw.Bias);
+    }
 }
