@@ -27,6 +27,7 @@ internal static class FusedEpisodes<TDyn, TRule> where TDyn : struct, IEnvDynami
     public static void Run(EnvColumns<float> c, SimdPath path, PolicyInference? policy, bool withExpert,
         Span<double> returns, Span<double> lengths, Span<double> disagreement)
     {
+        path = FusedGroupWidth.For(path, c.N);
         if (path == SimdPath.Vector512) Run<V512F32>(c, policy, withExpert, returns, lengths, disagreement);
         // One Vector256 register per value, not two: the two-register lanes' operations, many of them in this method,
         // outran the JIT's inlining budget and ran as calls (the evaluation was 4× slower than on Vector512; now 2×).

@@ -25,6 +25,7 @@ internal static class FusedRollout<TDyn, TRule> where TDyn : struct, IEnvDynamic
     /// </summary>
     public static void RunChunk(EnvColumns<float> c, SimdPath path, PolicyInference? policy, in MixRule mix, int t0, int steps, RolloutStaging stage)
     {
+        path = FusedGroupWidth.For(path, c.N);
         if (path == SimdPath.Vector512) RunChunk<V512F32>(c, policy, mix, t0, steps, stage);
         // One Vector256 register per value: see FusedEpisodes.Run (the two-register lanes were not inlined here).
         else if (path == SimdPath.Vector256) RunChunk<V256F32>(c, policy, mix, t0, steps, stage);
