@@ -16,6 +16,10 @@ namespace FastIL.Learning;
 public sealed partial class Trainer : IChunkJob, IObjective, IDisposable
 {
     /// <summary>Rows per gradient block (fixed: the reduction order depends on it, not on threads).</summary>
+    /// <remarks>
+    /// The two-class kernel multiplies a block's s = 1 + e^{−|d|} ∈ [1, 2] per lane, BlockRows / 8 of them, before one
+    /// log: at most 2^512 here, and below double's 2^1024 for any BlockRows up to 8184.
+    /// </remarks>
     public const int BlockRows = 4096;
 
     private readonly WorkerPool? _pool;
