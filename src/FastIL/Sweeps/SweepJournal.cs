@@ -3,13 +3,22 @@ using System.Text;
 namespace FastIL.Sweeps;
 
 /// <summary>
-/// The append-only journal of finished runs (<c>journal.jsonl</c>): one line per run, flushed to disk as the run
+/// The append-only journal of finished runs (<c>journal.jsonl</c>): one line per run, written to the file as the run
 /// finishes, so a killed sweep loses at most the runs in flight. A torn last line (killed mid-write) is cut off on load.
+/// The file is forced to disk at most <see cref="SyncInterval"/> after a line and on close: a machine that goes down loses
+/// at most that much of the journal, and those runs (deterministic) run again on resume.
 /// </summary>
 public sealed class SweepJournal : IDisposable
 {
+    /// <summary>
+    /// How long a written line may wait for the disk. Forcing every line to disk cost 3% of a one-thread sweep of
+    /// 2-ms runs (`perf`), for a guarantee that only a machine crash, not a killed process, needs.
+    /// </summary>
+    public static readonly TimeSpan SyncInterval = TimeSpan.FromSeconds(1);
+
     private readonly FileStream _stream;
     private readonly object _gate = new();
+    private long _lastSync = System.Diagnostics.Stopwatch.GetTimestamp();
 
     private SweepJournal(FileStream stream) => _stream = stream;
 
@@ -44,17 +53,29 @@ public sealed class SweepJournal : IDisposable
     /// <summary>Opens a journal for appending.</summary>
     public static SweepJournal OpenAppend(string path) => new(new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read));
 
-    /// <summary>Appends a record and flushes it to disk before returning (thread-safe).</summary>
+    /// <summary>
+    /// Appends a record: written to the file before returning, and forced to disk if the last time was
+    /// <see cref="SyncInterval"/> ago or more (thread-safe).
+    /// </summary>
     public void Append(SweepRecord record)
     {
         byte[] line = Encoding.UTF8.GetBytes(record.ToJsonLine() + "\n");
         lock (_gate)
         {
             _stream.Write(line);
-            _stream.Flush(flushToDisk: true);
+            bool sync = System.Diagnostics.Stopwatch.GetElapsedTime(_lastSync) >= SyncInterval;
+            _stream.Flush(flushToDisk: sync);
+            if (sync) _lastSync = System.Diagnostics.Stopwatch.GetTimestamp();
         }
     }
 
-    /// <summary>Closes the file.</summary>
-    public void Dispose() => _stream.Dispose();
+    /// <summary>Forces the journal to disk and closes it.</summary>
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            try { _stream.Flush(flushToDisk: true); }
+            finally { _stream.Dispose(); }
+        }
+    }
 }
