@@ -14,11 +14,12 @@ public class WarmupTests
     private const int Rows = Trainer.WarmupMinBlocks * Trainer.BlockRows + 3001;   // just past the threshold, a part block
 
     [Theory]
-    [InlineData(PolicyKind.Logistic, 2)]   // the two-class kernel
-    [InlineData(PolicyKind.Softmax, 3)]    // the general kernel
-    public void SubsampleObjective_IsThatOfItsBlocks(PolicyKind kind, int classes)
+    [InlineData(PolicyKind.Logistic, 2, false)]   // the two-class kernel
+    [InlineData(PolicyKind.Logistic, 2, true)]    // weighted rows: the slices' weights, one log per row
+    [InlineData(PolicyKind.Softmax, 3, false)]    // the general kernel
+    public void SubsampleObjective_IsThatOfItsBlocks(PolicyKind kind, int classes, bool weighted)
     {
-        var data = TestDatasets.Synthetic(Rows, 4, classes, seed: 21);
+        var data = TestDatasets.Synthetic(Rows, 4, classes, seed: 21, weighted);
         var policy = TestDatasets.Policy(kind, 4, classes);
         for (int k = 0; k < policy.Weights.Length; k++) policy.Weights[k] = 0.2 - 0.03 * k;
         policy.Bias[0] = 0.1;
@@ -28,7 +29,7 @@ public class WarmupTests
         foreach (int i in Trainer.WarmupRows(Rows))
         {
             for (int j = 0; j < 4; j++) row[j] = data.Column(j)[i];
-            blocks.AppendRow(row, data.Labels[i]);
+            blocks.AppendRow(row, data.Labels[i], weighted ? data.Weights[i] : 1f);
             count++;
         }
         // 256 rows from each of the 64 whole blocks, and from the 3001-row block 64, whose slice starts at 64·7 mod 16 = 0.
