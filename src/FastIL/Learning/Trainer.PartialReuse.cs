@@ -30,8 +30,8 @@ public sealed partial class Trainer
         if (_withHessian && !_partialsHessian) return 0;
         if (_partialsShape != (_kind, _features, _rows, _featureMap, _direct, _weighted, _partialStride)) return 0;
         int p = theta.Length, d = data.InputDim;
-        if (_partialsTheta.Length != p || !theta.AsSpan(0, p).SequenceEqual(_partialsTheta)) return 0;
-        if (!_shift.AsSpan(0, d).SequenceEqual(_partialsShift) || !_scale.AsSpan(0, d).SequenceEqual(_partialsScale)) return 0;
+        if (_partialsTheta.Length != p || !SameBits(theta.AsSpan(0, p), _partialsTheta)) return 0;
+        if (!SameBits(_shift.AsSpan(0, d), _partialsShift) || !SameBits(_scale.AsSpan(0, d), _partialsScale)) return 0;
         // Only blocks that were complete: the last one may have grown since.
         int reused = Math.Min(_partialsRows / BlockRows, _blocks);
         ReusedBlocks += reused;
@@ -56,6 +56,10 @@ public sealed partial class Trainer
 
     /// <summary>Marks <c>_partials</c> as describing nothing (a pass over some blocks only, or a new problem).</summary>
     private void ForgetPartials() => _partialsData = null;
+
+    // Bit patterns, not values: −0 and +0 are equal values but can round a block's sums differently.
+    private static bool SameBits(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
+        => System.Runtime.InteropServices.MemoryMarshal.Cast<double, long>(a).SequenceEqual(System.Runtime.InteropServices.MemoryMarshal.Cast<double, long>(b));
 
     private static void Copy(ReadOnlySpan<double> src, ref double[] dst)
     {
