@@ -100,9 +100,7 @@ public sealed partial class Trainer
     internal double SubsampleObjective(Dataset data, LinearPolicy policy, Span<double> gradient)
     {
         Validate(data, policy);
-        Prepare(data, policy, restandardize: false);
-        policy.Weights.CopyTo(_theta, 0);
-        policy.Bias.CopyTo(_theta, policy.Weights.Length);
+        PrepareAt(data, policy);
         if (!BeginWarmup()) throw new ArgumentException("the subsample is empty");
         double f;
         try { f = Evaluate(_theta, _g, out _); }

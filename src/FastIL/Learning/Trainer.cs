@@ -112,9 +112,7 @@ public sealed partial class Trainer : IChunkJob, IObjective, IDisposable
     public double Objective(Dataset data, LinearPolicy policy, Span<double> gradient)
     {
         Validate(data, policy);
-        Prepare(data, policy, restandardize: false);
-        policy.Weights.CopyTo(_theta, 0);
-        policy.Bias.CopyTo(_theta, policy.Weights.Length);
+        PrepareAt(data, policy);
         double f = Evaluate(_theta, _g, out _);
         _g.AsSpan(0, policy.ParameterCount).CopyTo(gradient);
         return f;
@@ -125,11 +123,17 @@ public sealed partial class Trainer : IChunkJob, IObjective, IDisposable
     {
         Validate(data, policy);
         if (policy.Kind == PolicyKind.Linear || policy.ParameterCount > Options.NewtonMaxParameters) throw new ArgumentException("Hessians are kept for discrete policies with few parameters");
+        PrepareAt(data, policy);
+        EvaluateWithHessian(_theta, _g);
+        _hess.AsSpan(0, hessian.Length).CopyTo(hessian);
+    }
+
+    /// <summary>Prepares the data as the policy's current transform has it and loads its parameters into <c>_theta</c> (evaluations at a given point).</summary>
+    private void PrepareAt(Dataset data, LinearPolicy policy)
+    {
         Prepare(data, policy, restandardize: false);
         policy.Weights.CopyTo(_theta, 0);
         policy.Bias.CopyTo(_theta, policy.Weights.Length);
-        EvaluateWithHessian(_theta, _g);
-        _hess.AsSpan(0, hessian.Length).CopyTo(hessian);
     }
 
     private void Validate(Dataset data, LinearPolicy policy)
