@@ -65,6 +65,7 @@ public sealed partial class Trainer
             Weights = ref MemoryMarshal.GetArrayDataReference(_w),
             Weighted = _weighted,
             WithHessian = withHessian,
+            Prefetch = !Options.NoPrefetch,
             LossLo = Vector256<double>.Zero,
             LossHi = Vector256<double>.Zero,
             ProdLo = Vector256<double>.One,
@@ -177,7 +178,7 @@ public sealed partial class Trainer
         /// <summary>The data set's labels and row weights, from row 0.</summary>
         public ref int Labels;
         public ref double Weights;
-        public bool Weighted, WithHessian;
+        public bool Weighted, WithHessian, Prefetch;
         /// <summary>
         /// The loss's lanes 0–3 and 4–7 (row i in lane i mod 8): Σ w·max(0, ±d) (plus Σ w·log s when weighted), and
         /// (unweighted) the running products of s, whose logs are taken once per block.
@@ -223,7 +224,7 @@ public sealed partial class Trainer
         ref float x2 = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(cols[Math.Min(2, f - 1)]), at);
         ref float x3 = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(cols[Math.Min(3, f - 1)]), at);
         ref double z = ref block.Z;
-        bool standardized = m.Standardized, weighted = block.Weighted, withHessian = block.WithHessian;
+        bool standardized = m.Standardized, weighted = block.Weighted, withHessian = block.WithHessian, prefetch = block.Prefetch;
         var bias = m.Bias; var c0 = m.C0; var c1 = m.C1; var c2 = m.C2; var c3 = m.C3;
         var sh0 = m.Shift0; var sh1 = m.Shift1; var sh2 = m.Shift2; var sh3 = m.Shift3;
         var sc0 = m.Scale0; var sc1 = m.Scale1; var sc2 = m.Scale2; var sc3 = m.Scale3;
@@ -234,7 +235,7 @@ public sealed partial class Trainer
         ref double weights = ref Unsafe.Add(ref block.Weights, weighted ? at : 0);
         for (int i = from; i < count; i += 4)
         {
-            if ((i & 15) == 0) PrefetchAhead(ref x0, ref x1, ref x2, ref x3, ref labels, i);
+            if (prefetch && (i & 15) == 0) PrefetchAhead(ref x0, ref x1, ref x2, ref x3, ref labels, i);
             var d = Feature(ref x0, ref z, i, 0, standardized, sh0, sc0, c0, bias);
             if (f > 1) d = Feature(ref x1, ref z, i, 1, standardized, sh1, sc1, c1, d);
             if (f > 2) d = Feature(ref x2, ref z, i, 2, standardized, sh2, sc2, c2, d);
@@ -260,7 +261,7 @@ public sealed partial class Trainer
         ref float x2 = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(cols[Math.Min(2, f - 1)]), at);
         ref float x3 = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(cols[Math.Min(3, f - 1)]), at);
         ref double z = ref block.Z;
-        bool standardized = m.Standardized, weighted = block.Weighted, withHessian = block.WithHessian;
+        bool standardized = m.Standardized, weighted = block.Weighted, withHessian = block.WithHessian, prefetch = block.Prefetch;
         var bias = Wide(m.Bias); var c0 = Wide(m.C0); var c1 = Wide(m.C1); var c2 = Wide(m.C2); var c3 = Wide(m.C3);
         var sh0 = Wide(m.Shift0); var sh1 = Wide(m.Shift1); var sh2 = Wide(m.Shift2); var sh3 = Wide(m.Shift3);
         var sc0 = Wide(m.Scale0); var sc1 = Wide(m.Scale1); var sc2 = Wide(m.Scale2); var sc3 = Wide(m.Scale3);
@@ -273,7 +274,7 @@ public sealed partial class Trainer
         int i = 0;
         for (; i + 8 <= count; i += 8)
         {
-            if ((i & 15) == 0) PrefetchAhead(ref x0, ref x1, ref x2, ref x3, ref labels, i);
+            if (prefetch && (i & 15) == 0) PrefetchAhead(ref x0, ref x1, ref x2, ref x3, ref labels, i);
             var d = Feature8(ref x0, ref z, i, 0, standardized, sh0, sc0, c0, bias);
             if (f > 1) d = Feature8(ref x1, ref z, i, 1, standardized, sh1, sc1, c1, d);
             if (f > 2) d = Feature8(ref x2, ref z, i, 2, standardized, sh2, sc2, c2, d);
@@ -296,8 +297,8 @@ public sealed partial class Trainer
                 prod *= s;
             }
             hits -= (~(isOne ^ positive)).AsInt64();
-            // Two Vector256 divisions: one Vector512 division cost more than both on this project's machine (AMD EPYC:
-            // a pass over 256K rows 1.11× faster). Division is correctly rounded either way, so the bits are the same.
+            // Two Vector256 divisions: one Vector512 division cost more than both on this project's machine (AMD EPYC,
+            // while tuning). Division is correctly rounded either way, so the bits are the same and the choice is free.
             var invS = Vector512.Create(Vector256<double>.One / s.GetLower(), Vector256<double>.One / s.GetUpper());
             var eInvS = e * invS;
             var p1 = Vector512.ConditionalSelect(positive, invS, eInvS);
@@ -315,7 +316,7 @@ public sealed partial class Trainer
     /// <summary>
     /// Asks for the cache lines of the input columns and labels <see cref="PrefetchRows"/> rows ahead (one line holds 16
     /// rows of a column). Phase 1 reads five streams slowly enough, between its exps and divisions, that the hardware
-    /// prefetcher falls behind: on this project's machine it made a pass over 8M rows 1.25× faster (TrainerScaleBench).
+    /// prefetcher falls behind at sizes beyond the caches (`TrainerScaleBench`: `float32` against `float32-noprefetch`).
     /// Prefetches never fault, so reading past the data set's end is harmless.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -329,7 +330,7 @@ public sealed partial class Trainer
         Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.Add(ref labels, i + PrefetchRows)));
     }
 
-    /// <summary>How far ahead phase 1 prefetches: one block (2048 to 16384 measured the same, 1024 less well).</summary>
+    /// <summary>How far ahead phase 1 prefetches: one block (while tuning, 2048 to 16384 rows did alike and 1024 less well).</summary>
     private const int PrefetchRows = BlockRows;
 
     /// <summary>

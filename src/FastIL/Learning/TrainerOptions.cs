@@ -74,6 +74,8 @@ public sealed record TrainerOptions
     /// tests turn it off to compare). The fit still ends on all rows at <see cref="GradientTolerance"/>.
     /// </summary>
     internal bool SubsampleWarmup { get; init; } = true;
+    /// <summary>Turns off the two-class kernel's software prefetch (`TrainerScaleBench` measures what it is worth).</summary>
+    internal bool NoPrefetch { get; init; }
 }
 
 /// <summary>The outcome of one fit.</summary>
