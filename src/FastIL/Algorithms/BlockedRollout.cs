@@ -49,6 +49,12 @@ internal sealed class BlockedRollout : IChunkJob, IDisposable
     /// </summary>
     internal bool Fused { get; set; } = true;
 
+    /// <summary>
+    /// Whether the fused blocks compact their running lanes before each chunk (<see cref="RolloutStaging.Compact{T}"/>);
+    /// the rows are the same either way (tested), and benchmarks measure the difference.
+    /// </summary>
+    internal bool Compact { get; set; } = true;
+
     /// <summary>Blocks for <paramref name="m"/> trajectories of up to <paramref name="horizon"/> steps on <paramref name="threads"/> threads.</summary>
     public BlockedRollout(EnvSpec spec, int m, int horizon, int threads, SimdPath path = SimdPath.Auto)
     {
@@ -59,6 +65,9 @@ internal sealed class BlockedRollout : IChunkJob, IDisposable
         _pool = LaneBlocks.Pool(threads, _blocks.Length);
         _lanes = spec.Lanes;
     }
+
+    /// <summary>Slots in use in each block after the last run (tests: compaction shrinks them as lanes end).</summary>
+    internal int[] LiveSlots() => [.. _blocks.Select(b => b.Live)];
 
     /// <summary>The trajectories this rollout was built for.</summary>
     public int Trajectories => _m;
@@ -76,9 +85,8 @@ internal sealed class BlockedRollout : IChunkJob, IDisposable
             if (b.Policy is null || !ReferenceEquals(b.Policy.Policy, policy)) b.Policy = new PolicyInference(policy, b.Lanes);
             else b.Policy.Refresh();
             b.Env.Reset(resetSeed);
-            Array.Fill(b.Active, true);
-            b.ActiveCount = b.Lanes;
-            b.EndStep = 0;
+            b.Begin();
+            b.Compacting = Compact;
             for (int l = 0; l < b.Lanes; l++)
                 b.ExpertLane[l] = ImitationRunner.ExpertTrajectory(config.Seed, iteration, beta, b.First + l);
         }
@@ -125,6 +133,9 @@ internal sealed class BlockedRollout : IChunkJob, IDisposable
         if (Fused && b.ActiveCount > 0 && _lanes is not null && (!needPolicy || b.Policy!.HasLaneCode)
             && _lanes.TryRolloutChunk(b.Env, needPolicy ? b.Policy : null, run, _t0, StepsPerChunk, b))
             return;
+        // The column loop steps every lane in its own slot: a block never changes path within a run, and it comes here
+        // after fused chunks only once all its lanes ended.
+        System.Diagnostics.Debug.Assert(b.Live == lanes || b.ActiveCount == 0);
         for (int k = 0; k < StepsPerChunk; k++)
         {
             Span<bool> staged = b.Staged.AsSpan(k * lanes, lanes);
@@ -165,29 +176,30 @@ internal sealed class BlockedRollout : IChunkJob, IDisposable
     private void Copy(Block b, Dataset data)
     {
         bool discrete = _spec.IsDiscrete;
-        int d = _d, lanes = b.Lanes;
+        // Slots ascending are lanes ascending (compaction is stable), and slots from Live on staged nothing.
+        int d = _d, lanes = b.Lanes, live = b.Live;
         float[][] cols = data.RawColumns;
         for (int k = 0; k < StepsPerChunk; k++)
         {
             if (b.StagedCount[k] == 0) continue;
-            ReadOnlySpan<bool> staged = b.Staged.AsSpan(k * lanes, lanes);
+            ReadOnlySpan<bool> staged = b.Staged.AsSpan(k * lanes, live);
             int at = b.Offset[k];
-            if (b.StagedCount[k] == lanes)
+            if (b.StagedCount[k] == live)
             {
-                for (int j = 0; j < d; j++) b.Obs.AsSpan((k * d + j) * lanes, lanes).CopyTo(cols[j].AsSpan(at));
-                if (discrete) b.Labels.AsSpan(k * lanes, lanes).CopyTo(data.RawLabels.AsSpan(at));
-                else b.Targets.AsSpan(k * lanes, lanes).CopyTo(data.RawTargets.AsSpan(at));
+                for (int j = 0; j < d; j++) b.Obs.AsSpan((k * d + j) * lanes, live).CopyTo(cols[j].AsSpan(at));
+                if (discrete) b.Labels.AsSpan(k * lanes, live).CopyTo(data.RawLabels.AsSpan(at));
+                else b.Targets.AsSpan(k * lanes, live).CopyTo(data.RawTargets.AsSpan(at));
                 continue;
             }
             for (int j = 0; j < d; j++)
             {
                 float[] col = cols[j];
                 int o = at;
-                ReadOnlySpan<float> src = b.Obs.AsSpan((k * d + j) * lanes, lanes);
-                for (int l = 0; l < lanes; l++) if (staged[l]) col[o++] = src[l];
+                ReadOnlySpan<float> src = b.Obs.AsSpan((k * d + j) * lanes, live);
+                for (int l = 0; l < live; l++) if (staged[l]) col[o++] = src[l];
             }
-            if (discrete) { int[] labels = data.RawLabels; for (int l = 0; l < lanes; l++) if (staged[l]) labels[at++] = b.Labels[k * lanes + l]; }
-            else { float[] targets = data.RawTargets; for (int l = 0; l < lanes; l++) if (staged[l]) targets[at++] = b.Targets[k * lanes + l]; }
+            if (discrete) { int[] labels = data.RawLabels; for (int l = 0; l < live; l++) if (staged[l]) labels[at++] = b.Labels[k * lanes + l]; }
+            else { float[] targets = data.RawTargets; for (int l = 0; l < live; l++) if (staged[l]) targets[at++] = b.Targets[k * lanes + l]; }
         }
     }
 

@@ -11,7 +11,9 @@ namespace FastIL.Envs;
 /// A chunk of DAgger rollout steps for one lane block, fused: a group of 16 lanes (8 on the Vector256 path, one on the scalar path) keeps
 /// its state and step count in registers for the whole chunk, and per step observes → labels with the expert rule
 /// <typeparamref name="TRule"/> → acts with the policy's lane code (<see cref="PolicyInference.GreedyAction{TL}"/>)
-/// → β-mixes per lane → steps → stages (observation, label) for the lanes still running. The column loop of
+/// → β-mixes per lane → steps → stages (observation, label) for the lanes still running. Before each chunk the
+/// running lanes are compacted into the first slots (<see cref="RolloutStaging.Compact{T}"/>), so lanes whose
+/// trajectory ended do not keep a group half idle for the rest of the horizon. The column loop of
 /// <c>BlockedRollout</c> does the same with a pass over the block's columns for each of these; the staged rows, the
 /// lanes' ends and the batch's state afterwards are the same, bit for bit (tested). Discrete labels are staged as
 /// action indices, continuous ones as the expert's action.
@@ -36,12 +38,14 @@ internal static class FusedRollout<TDyn, TRule> where TDyn : struct, IEnvDynamic
     private static void RunChunk<TL>(EnvColumns<float> c, PolicyInference? policy, MixRule mix, int t0, int steps, RolloutStaging stage)
         where TL : struct, ILane<TL, float>
     {
-        int lanes = stage.Lanes;
+        // The running lanes first: groups whose lanes ended in earlier chunks are dropped, not stepped half idle.
+        if (stage.Compacting) stage.Compact(c.State, c.Elapsed, TL.Count);
+        int live = stage.Live;
         stage.StagedCount.AsSpan(0, steps).Clear();
         int lastEnd = 0, endedNow = 0;
-        for (int i = 0; i < lanes; i += TL.Count)
+        for (int i = 0; i < live; i += TL.Count)
         {
-            int width = Math.Min(TL.Count, lanes - i);
+            int width = Math.Min(TL.Count, live - i);
             uint active = 0;
             for (int l = 0; l < width; l++) if (stage.Active[i + l]) active |= 1u << l;
             int end = Group<TL>(c, policy, mix, t0, steps, stage, i, width, ref active);
@@ -93,7 +97,7 @@ internal static class FusedRollout<TDyn, TRule> where TDyn : struct, IEnvDynamic
                 uint expertBits = mix.PerTrajectory ? trajectoryBits : 0;
                 if (!mix.PerTrajectory && mix.Beta > 0)
                     for (int l = 0; l < width; l++)
-                        if (Algorithms.ImitationRunner.ExpertActs(mix.Seed, mix.Iteration, mix.Beta, false, false, t, stage.First + i + l)) expertBits |= 1u << l;
+                        if (Algorithms.ImitationRunner.ExpertActs(mix.Seed, mix.Iteration, mix.Beta, false, false, t, stage.First + stage.LaneOf[i + l])) expertBits |= 1u << l;
                 a = TL.Select(TL.MaskFromBits(expertBits), label, policy.GreedyAction(in o));
             }
             for (int j = 0; j < d; j++)
