@@ -38,7 +38,7 @@ public interface ILinearParameters
 }
 
 /// <summary>
-/// A linear policy's greedy action as lane code, written once for the CPU's SIMD lanes and the GPU's G32 lanes: the
+/// A linear policy's greedy and sampled actions as lane code, written once for the CPU's SIMD lanes and the GPU's G32 lanes: the
 /// arithmetic of the CPU's column passes, in their order and float32 roundings — z = x·scale + shift; the features
 /// (z itself; poly2's z, then z_i·z_j for i ≤ j in row order; random Fourier features' cos(phase + Σ_j z_j·ω_kj)·√(2/D)
 /// with the lanes' cos, <see cref="MathKernels.FastSinCos"/>'s polynomial); l_r = b_r, then l_r = φ_k·w_rk + l_r for
@@ -56,11 +56,59 @@ public static class LinearLanes
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TL Greedy<TL, TP>(in TP p, in EnvObs<TL> o) where TL : struct, IReal<TL> where TP : struct, ILinearParameters
     {
+        Logits(in p, in o, out TL l0, out TL l1, out TL l2, out TL l3);
+        if (p.Kind == 2) return l0;
+        TL zero = TL.Const(0);
+        if (p.Kind == 0) return TL.Select(TL.GreaterThan(l0, zero), TL.Const(1), zero);
+        return Argmax(p.Rows, l0, l1, l2, l3);
+    }
+
+    /// <summary>
+    /// An action of <paramref name="o"/>'s lanes sampled from the policy's distribution, by the Gumbel-max rule
+    /// (<see cref="SampledAction{TL}"/>) with each lane's noise <paramref name="g"/>. A linear (continuous) policy has no
+    /// distribution: its output is returned as it is.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TL Sample<TL, TP>(in TP p, in EnvObs<TL> o, in GumbelNoise<TL> g) where TL : struct, IReal<TL> where TP : struct, ILinearParameters
+    {
+        Logits(in p, in o, out TL l0, out TL l1, out TL l2, out TL l3);
+        return p.Kind == 2 ? l0 : SampledAction(p.Kind, p.Rows, l0, l1, l2, l3, in g);
+    }
+
+    /// <summary>
+    /// The sampled action given the logits: argmax_r (l_r + g_r), ties to the lower action, with g_r standard Gumbel
+    /// noise, which draws action r with probability softmax(l)_r exactly. A logistic policy is the two-row softmax of
+    /// (0, l₀): action 1 iff l₀ + g₁ &gt; g₀. Written once for the column passes (one F32 lane per row), the SIMD lanes
+    /// and the GPU's.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TL SampledAction<TL>(int kind, int rows, TL l0, TL l1, TL l2, TL l3, in GumbelNoise<TL> g) where TL : struct, IReal<TL>
+    {
+        if (kind == 0) return TL.Select(TL.GreaterThan(l0 + g.G1, g.G0), TL.Const(1), TL.Const(0));
+        return Argmax(rows, l0 + g.G0, rows > 1 ? l1 + g.G1 : default, rows > 2 ? l2 + g.G2 : default, rows > 3 ? l3 + g.G3 : default);
+    }
+
+    /// <summary>The index of the largest of the first <paramref name="rows"/> values, ties to the lower index.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TL Argmax<TL>(int rows, TL l0, TL l1, TL l2, TL l3) where TL : struct, IReal<TL>
+    {
+        TL best = l0, action = TL.Const(0);
+        if (rows > 1) { TL gt = TL.GreaterThan(l1, best); best = TL.Select(gt, l1, best); action = TL.Select(gt, TL.Const(1), action); }
+        if (rows > 2) { TL gt = TL.GreaterThan(l2, best); best = TL.Select(gt, l2, best); action = TL.Select(gt, TL.Const(2), action); }
+        if (rows > 3) { TL gt = TL.GreaterThan(l3, best); action = TL.Select(gt, TL.Const(3), action); }
+        return action;
+    }
+
+    /// <summary>The logits l_0 … l_{Rows−1} of <paramref name="o"/>'s lanes (rows past Rows are left 0).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Logits<TL, TP>(in TP p, in EnvObs<TL> o, out TL l0, out TL l1, out TL l2, out TL l3)
+        where TL : struct, IReal<TL> where TP : struct, ILinearParameters
+    {
         int d = p.InputDim, rows = p.Rows, f = p.FeatureDim, features = p.Features;
         TL z0 = Standardized(p, o.O0, 0), z1 = d > 1 ? Standardized(p, o.O1, 1) : default, z2 = d > 2 ? Standardized(p, o.O2, 2) : default;
         TL z3 = d > 3 ? Standardized(p, o.O3, 3) : default, z4 = d > 4 ? Standardized(p, o.O4, 4) : default, z5 = d > 5 ? Standardized(p, o.O5, 5) : default;
-        TL l0 = TL.Const(p.Bias(0));
-        TL l1 = rows > 1 ? TL.Const(p.Bias(1)) : default, l2 = rows > 2 ? TL.Const(p.Bias(2)) : default, l3 = rows > 3 ? TL.Const(p.Bias(3)) : default;
+        l0 = TL.Const(p.Bias(0));
+        l1 = rows > 1 ? TL.Const(p.Bias(1)) : default; l2 = rows > 2 ? TL.Const(p.Bias(2)) : default; l3 = rows > 3 ? TL.Const(p.Bias(3)) : default;
         if (features == 2)
         {
             for (int k = 0; k < f; k++)
@@ -79,14 +127,6 @@ public static class LinearLanes
                     for (int j = i; j < d; j++, k++)
                         Accumulate(p, Pick(i, z0, z1, z2, z3, z4, z5) * Pick(j, z0, z1, z2, z3, z4, z5), k, f, rows, ref l0, ref l1, ref l2, ref l3);
         }
-        if (p.Kind == 2) return l0;
-        TL zero = TL.Const(0);
-        if (p.Kind == 0) return TL.Select(TL.GreaterThan(l0, zero), TL.Const(1), zero);
-        TL best = l0, action = zero;
-        if (rows > 1) { TL gt = TL.GreaterThan(l1, best); best = TL.Select(gt, l1, best); action = TL.Select(gt, TL.Const(1), action); }
-        if (rows > 2) { TL gt = TL.GreaterThan(l2, best); best = TL.Select(gt, l2, best); action = TL.Select(gt, TL.Const(2), action); }
-        if (rows > 3) { TL gt = TL.GreaterThan(l3, best); action = TL.Select(gt, TL.Const(3), action); }
-        return action;
     }
 
     /// <summary>l_r = φ·w_rk + l_r for every row r: feature <paramref name="k"/>'s terms.</summary>

@@ -1,5 +1,6 @@
 using FastIL.Kernels.Envs;
 using FastIL.Kernels.Lanes;
+using FastIL.Kernels.Policies;
 using System.Runtime.CompilerServices;
 using System.Numerics.Tensors;
 using FastIL.Random;
@@ -196,22 +197,48 @@ public sealed class PolicyInference
 
     /// <summary>
     /// Actions sampled from the policy's distribution; lane i's draw depends only on (seed, firstLane + i, counter),
-    /// so sampling is reproducible whatever the batching.
+    /// so sampling is reproducible whatever the batching. Each row's action is the lane code's
+    /// (<see cref="Kernels.Policies.LinearLanes.SampledAction{TL}"/>: the Gumbel-max rule with
+    /// <see cref="Kernels.Policies.GumbelDraws"/>' noise), so a fused loop sampling with
+    /// <see cref="SampledAction{TL}"/> draws the same actions.
     /// </summary>
     public void Sample<TSrc>(TSrc obs, Span<int> actions, ulong seed, ulong counter, long firstLane = 0) where TSrc : IColumnSource
     {
+        if (_policy.Kind == PolicyKind.Linear) throw new InvalidOperationException("a linear policy has no action distribution to sample");
         ComputeLogits(obs);
-        int n = obs.RowCount;
-        Span<float> p = stackalloc float[Math.Max(2, _policy.Rows)];
+        int n = obs.RowCount, rows = _policy.Rows, kind = LaneKind(_policy.Kind);
         for (int i = 0; i < n; i++)
         {
-            RowProbabilities(i, p);
-            double u = CounterRng.Uniform(seed, (ulong)(firstLane + i), counter, 7);
-            int a = 0;
-            double acc = p[0];
-            while (a < p.Length - 1 && u >= acc) acc += p[++a];
-            actions[i] = a;
+            var g = Noise<F32>(seed, (ulong)(firstLane + i), counter, 1);
+            F32 l1 = rows > 1 ? new(_logits[1][i]) : default, l2 = rows > 2 ? new(_logits[2][i]) : default, l3 = rows > 3 ? new(_logits[3][i]) : default;
+            actions[i] = (int)Kernels.Policies.LinearLanes.SampledAction(kind, rows, new F32(_logits[0][i]), l1, l2, l3, in g).V;
         }
+    }
+
+    /// <summary>
+    /// Sampled actions of <paramref name="o"/>'s lanes as lane code, with the noise of lanes
+    /// <paramref name="firstLane"/> … <paramref name="firstLane"/> + TL.Count − 1 (the draws <see cref="Sample{TSrc}"/>
+    /// makes for those lanes). Requires <see cref="HasLaneCode"/> and a discrete policy.
+    /// </summary>
+    internal TL SampledAction<TL>(in EnvObs<TL> o, ulong seed, ulong firstLane, ulong counter) where TL : struct, ILane<TL, float>
+    {
+        var g = Noise<TL>(seed, firstLane, counter, TL.Count);
+        return Kernels.Policies.LinearLanes.Sample(in _lanes, in o, in g);
+    }
+
+    // The Gumbel noise of `count` lanes from `firstLane`, as lanes of TL (a logistic policy draws two values per lane).
+    private GumbelNoise<TL> Noise<TL>(ulong seed, ulong firstLane, ulong counter, int count) where TL : struct, ILane<TL, float>
+    {
+        int draws = _policy.Kind == PolicyKind.Logistic ? 2 : _policy.Rows;
+        Span<float> v = stackalloc float[4 * 16];
+        for (int l = 0; l < count; l++)
+            for (int r = 0; r < draws; r++) v[r * 16 + l] = GumbelDraws.Gumbel(seed, firstLane + (ulong)l, counter, r);
+        GumbelNoise<TL> g = default;
+        g.G0 = TL.Load(ref v[0]);
+        if (draws > 1) g.G1 = TL.Load(ref v[16]);
+        if (draws > 2) g.G2 = TL.Load(ref v[32]);
+        if (draws > 3) g.G3 = TL.Load(ref v[48]);
+        return g;
     }
 
     /// <summary>Action probabilities of row i after <see cref="ComputeLogits"/> (stable: the row maximum is subtracted).</summary>
