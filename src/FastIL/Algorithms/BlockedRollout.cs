@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using FastIL.Envs;
 using FastIL.Experts;
 using FastIL.Learning;
@@ -173,6 +174,7 @@ internal sealed class BlockedRollout : IChunkJob, IDisposable
     }
 
     // Block b's staged rows of the chunk into the data set at its offsets.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Copy(Block b, Dataset data)
     {
         bool discrete = _spec.IsDiscrete;

@@ -1,9 +1,11 @@
+using System.Runtime.CompilerServices;
 namespace FastIL.Learning;
 
 /// <summary>Dense Cholesky factorization A = L·Lᵀ in place (lower triangle) and the matching solve.</summary>
 public static class Cholesky
 {
     /// <summary>Factors the symmetric positive definite n×n row-major matrix; false when it is not positive definite.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool Factor(Span<double> a, int n)
     {
         for (int j = 0; j < n; j++)
@@ -24,6 +26,7 @@ public static class Cholesky
     }
 
     /// <summary>Solves L·Lᵀ·x = b with the factor from <see cref="Factor"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Solve(ReadOnlySpan<double> l, int n, ReadOnlySpan<double> b, Span<double> x)
     {
         for (int i = 0; i < n; i++)

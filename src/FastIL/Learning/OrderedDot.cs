@@ -12,6 +12,7 @@ namespace FastIL.Learning;
 /// </summary>
 internal static class OrderedDot
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double Dot(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
     {
         if (a.Length != b.Length) throw new ArgumentException("spans of different lengths");
@@ -32,6 +33,7 @@ internal static class OrderedDot
         return sum;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double Sum(ReadOnlySpan<double> a)
     {
         ref double ra = ref MemoryMarshal.GetReference(a);

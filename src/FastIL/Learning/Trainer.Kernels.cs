@@ -263,6 +263,7 @@ public sealed partial class Trainer
     }
 
     /// <summary>Sums the lanes of the block's Hessian accumulators and writes the full symmetric P×P matrix into its slot.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void StoreHessian(Span<double> part)
     {
         int rows = _rows, f = _features, fe = f + 1, p = rows * f + rows, pairsAB = HessianPairsAB;

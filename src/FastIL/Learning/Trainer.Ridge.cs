@@ -1,4 +1,4 @@
-using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 
 namespace FastIL.Learning;
 
@@ -9,6 +9,7 @@ public sealed partial class Trainer
     /// Ridge regression in closed form: (XᵀWX/Σw + (λ/2)·D)·θ = XᵀWy/Σw with X = [φ, 1] and D = diag(1…1, 0), solved by
     /// Cholesky. Each entry of the normal matrix is one dot product over all rows, so the result is thread-independent.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void SolveRidge()
     {
         int f = _features, p = f + 1;
@@ -20,7 +21,7 @@ public sealed partial class Trainer
         {
             ReadOnlySpan<double> xk = k < f ? _phi[k].AsSpan(0, _n) : default;
             Span<double> wxk = tmp.AsSpan(0, _n);
-            if (k < f) { if (_weighted) TensorPrimitives.Multiply(xk, _w.AsSpan(0, _n), wxk); else xk.CopyTo(wxk); }
+            if (k < f) { if (_weighted) ColumnOps.Multiply(xk, _w.AsSpan(0, _n), wxk); else xk.CopyTo(wxk); }
             else { if (_weighted) _w.AsSpan(0, _n).CopyTo(wxk); else wxk.Fill(1.0); }
             for (int l = 0; l <= k; l++)
             {

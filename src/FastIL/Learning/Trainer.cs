@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics.Tensors;
 using System.Runtime.Intrinsics;
 using FastIL.Parallel;
@@ -154,6 +155,7 @@ public sealed partial class Trainer : IChunkJob, IObjective, IDisposable
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Prepare(Dataset data, LinearPolicy policy, bool restandardize = true)
     {
         _n = data.Count;
@@ -200,14 +202,8 @@ public sealed partial class Trainer : IChunkJob, IObjective, IDisposable
         {
             _shift[j] = policy.Standardize ? policy.Mean[j] : 0.0;
             _scale[j] = policy.Standardize ? 1.0 / policy.Std[j] : 1.0;
-            Span<double> z = _z[j].AsSpan(from, _n - from);
-            TensorPrimitives.ConvertChecked<float, double>(data.Column(j)[from..], z);   // exact widening, SIMD
-            if (policy.Standardize)
-            {
-                // (x − mean) · (1/std), in two exact-order passes as the scalar formula rounds them.
-                TensorPrimitives.Subtract(z, policy.Mean[j], z);
-                TensorPrimitives.Multiply(z, _scale[j], z);
-            }
+            // Exact widening, then (x − mean) · (1/std) with the scalar formula's two roundings.
+            ColumnOps.Widen(data.Column(j)[from.._n], _z[j].AsSpan(from, _n - from), policy.Standardize, policy.Mean[j], _scale[j]);
         }
         if (policy.Features.Kind != FeatureKind.Identity) policy.Features.Apply<double>(_z, _phi, 0, _n);
 

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using FastIL.Random;
 
 namespace FastIL.Policies;
@@ -135,6 +136,7 @@ public sealed class FeatureMap
     /// Computes feature columns from standardized input columns for rows [0, n): <paramref name="z"/>[j] holds
     /// input j, <paramref name="phi"/>[k] receives feature k. Works for float (inference) and double (training).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Apply<T>(ReadOnlySpan<T[]> z, Span<T[]> phi, int start, int n) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
     {
         switch (Kind)
@@ -148,7 +150,7 @@ public sealed class FeatureMap
                 int k = InputDim;
                 for (int i = 0; i < InputDim; i++)
                     for (int j = i; j < InputDim; j++, k++)
-                        System.Numerics.Tensors.TensorPrimitives.Multiply<T>(z[i].AsSpan(start, n), z[j].AsSpan(start, n), phi[k].AsSpan(start, n));
+                        Learning.ColumnOps.Multiply<T>(z[i].AsSpan(start, n), z[j].AsSpan(start, n), phi[k].AsSpan(start, n));
                 break;
             }
             case FeatureKind.Coarse:
@@ -162,7 +164,7 @@ public sealed class FeatureMap
                     Span<T> dst = phi[k].AsSpan(start, n);
                     dst.Fill(T.CreateTruncating(Phase[k]));
                     for (int j = 0; j < InputDim; j++)
-                        System.Numerics.Tensors.TensorPrimitives.MultiplyAdd<T>(z[j].AsSpan(start, n), T.CreateTruncating(Omega[k * InputDim + j]), dst, dst);
+                        Learning.ColumnOps.MultiplyAdd<T>(z[j].AsSpan(start, n), T.CreateTruncating(Omega[k * InputDim + j]), dst);
                     // Float inference uses FastSinCos (identical bits on every SIMD width and in the ILGPU kernels);
                     // training FastCos64 (the BCL's vectorized cos gave different bits from run to run in one process).
                     if (typeof(T) == typeof(float))
@@ -175,7 +177,7 @@ public sealed class FeatureMap
                         Span<double> d = System.Runtime.InteropServices.MemoryMarshal.Cast<T, double>(dst);
                         Kernels.MathKernels.FastCos64.Cos(d, d);
                     }
-                    System.Numerics.Tensors.TensorPrimitives.Multiply<T>(dst, scale, dst);
+                    Learning.ColumnOps.Multiply<T>(dst, scale, dst);
                 }
                 break;
             }
