@@ -6,7 +6,7 @@ using System.Runtime.Intrinsics;
 namespace FastIL.Learning;
 
 /// <summary>
-/// Element-wise column operations of the fit's preparation and feature maps, compiled fully optimized on their first
+/// Element-wise column operations of the fit's preparation, the feature maps and the policy's column passes, compiled fully optimized on their first
 /// call. TensorPrimitives does the same arithmetic, but its generic kernels are this assembly's instantiations: a
 /// short process (one <c>fastil dagger</c>) ran them as unoptimized tier-0 code until the runtime's tiering delay
 /// passed, which made a Pendulum fit a third slower. Each element is rounded exactly as the scalar formula (one
@@ -34,6 +34,28 @@ internal static class ColumnOps
                 (Vector256.LoadUnsafe(ref rx, (nuint)i) * vy + Vector256.LoadUnsafe(ref ra, (nuint)i)).StoreUnsafe(ref ra, (nuint)i);
         }
         for (; i < n; i++) Unsafe.Add(ref ra, i) = Unsafe.Add(ref rx, i) * y + Unsafe.Add(ref ra, i);
+    }
+
+    /// <summary>destination[i] = x[i]·scale + shift (two roundings).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Affine<T>(ReadOnlySpan<T> x, T scale, T shift, Span<T> destination) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (x.Length != destination.Length) throw new ArgumentException("spans of different lengths");
+        ref T rx = ref MemoryMarshal.GetReference(x), rd = ref MemoryMarshal.GetReference(destination);
+        int n = x.Length, i = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            Vector512<T> va = Vector512.Create(scale), vb = Vector512.Create(shift);
+            for (; i <= n - Vector512<T>.Count; i += Vector512<T>.Count)
+                (Vector512.LoadUnsafe(ref rx, (nuint)i) * va + vb).StoreUnsafe(ref rd, (nuint)i);
+        }
+        else if (Vector256.IsHardwareAccelerated)
+        {
+            Vector256<T> va = Vector256.Create(scale), vb = Vector256.Create(shift);
+            for (; i <= n - Vector256<T>.Count; i += Vector256<T>.Count)
+                (Vector256.LoadUnsafe(ref rx, (nuint)i) * va + vb).StoreUnsafe(ref rd, (nuint)i);
+        }
+        for (; i < n; i++) Unsafe.Add(ref rd, i) = Unsafe.Add(ref rx, i) * scale + shift;
     }
 
     /// <summary>destination[i] = x[i]·y.</summary>

@@ -184,6 +184,7 @@ public sealed class FeatureMap
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ApplyCoarse<T>(ReadOnlySpan<T[]> z, Span<T[]> phi, int start, int n) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
     {
         int cells = Cells;

@@ -2,14 +2,13 @@ using FastIL.Kernels.Envs;
 using FastIL.Kernels.Lanes;
 using FastIL.Kernels.Policies;
 using System.Runtime.CompilerServices;
-using System.Numerics.Tensors;
 using FastIL.Random;
 
 namespace FastIL.Policies;
 
 /// <summary>
 /// Batched float32 inference of a <see cref="LinearPolicy"/> over SoA columns: standardize, feature map and
-/// logits with SIMD (TensorPrimitives) column by column, then the action per lane. Scratch buffers are sized
+/// logits with SIMD (ColumnOps) column by column, then the action per lane. Scratch buffers are sized
 /// once for a batch capacity; calls allocate nothing. Call <see cref="Refresh"/> after the policy's parameters change.
 /// </summary>
 public sealed class PolicyInference
@@ -86,9 +85,9 @@ public sealed class PolicyInference
         }
     }
 
-    // Up to this many rows, plain loops beat TensorPrimitives' per-call set-up (DAgger steps batches of 4–10 envs).
-    // Both forms round each operation to float32 in the same order (TensorPrimitives' Multiply, Add and MultiplyAdd are
-    // unfused), so logits are bit-identical whatever the batch size (tested).
+    // Up to this many rows, plain loops beat the vector passes' set-up (DAgger steps batches of 4–10 envs). Both forms
+    // round each operation to float32 in the same order (ColumnOps does not fuse), so logits are bit-identical whatever
+    // the batch size (tested).
     private const int SmallBatch = 32;
 
     /// <summary>z = x·scale + shift.</summary>
@@ -99,8 +98,7 @@ public sealed class PolicyInference
             for (int i = 0; i < z.Length; i++) z[i] = x[i] * scale + shift;
             return;
         }
-        TensorPrimitives.Multiply(x, scale, z);
-        TensorPrimitives.Add(z, shift, z);
+        Learning.ColumnOps.Affine(x, scale, shift, z);
     }
 
     /// <summary>l += φ·w.</summary>
@@ -111,7 +109,7 @@ public sealed class PolicyInference
             for (int i = 0; i < l.Length; i++) l[i] = phi[i] * w + l[i];
             return;
         }
-        TensorPrimitives.MultiplyAdd(phi, w, l, l);
+        Learning.ColumnOps.MultiplyAdd(phi, w, l);
     }
 
     /// <summary>

@@ -39,6 +39,17 @@ public class ColumnOpsTests
             ColumnOps.Multiply<float>(xf, yf, gotf);
             for (int i = 0; i < n; i++) Assert.Equal(BitConverter.SingleToInt32Bits(xf[i] * yf[i]), BitConverter.SingleToInt32Bits(gotf[i]));
 
+            float shiftf = (float)(rng.NextDouble() - 0.5);
+            ColumnOps.Affine<float>(xf, cf, shiftf, gotf);
+            var tpf = new float[n];
+            TensorPrimitives.Multiply(xf, cf, tpf);
+            TensorPrimitives.Add(tpf, shiftf, tpf);
+            for (int i = 0; i < n; i++)
+            {
+                Assert.Equal(BitConverter.SingleToInt32Bits(xf[i] * cf + shiftf), BitConverter.SingleToInt32Bits(gotf[i]));
+                Assert.Equal(BitConverter.SingleToInt32Bits(tpf[i]), BitConverter.SingleToInt32Bits(gotf[i]));
+            }
+
             double mean = rng.NextDouble(), scale = 1 / (0.5 + rng.NextDouble());
             foreach (bool standardize in new[] { false, true })
             {

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using FastIL.Random;
 
 namespace FastIL.Envs.Tabular;
@@ -78,6 +79,7 @@ public sealed class DriftRingEnv : VectorEnv
         Observe(lane);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Observe(int lane)
     {
         _obsPos[lane] = _pos[lane];
@@ -85,6 +87,7 @@ public sealed class DriftRingEnv : VectorEnv
     }
 
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Step(ReadOnlySpan<int> actions)
     {
         CheckLength(actions.Length, "actions");
@@ -126,6 +129,7 @@ public sealed class DriftRingEnv : VectorEnv
     }
 
     /// <summary>The transition of one lane: reward of the current state, slip draw, next position and side of the road.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Advance(int lane, int action)
     {
         int i = _pos[lane];

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using FastIL.Experts;
 using FastIL.Policies;
 
@@ -13,6 +14,7 @@ public sealed class DriftRingExpert(DriftRing mdp) : DiscreteExpert
     public override string Name => "builtin DriftRing expert";
 
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Act(IColumnSource observations, Span<int> actions)
     {
         ReadOnlySpan<float> pos = observations.Column(0), off = observations.Column(1);
