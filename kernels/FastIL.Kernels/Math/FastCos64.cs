@@ -83,6 +83,7 @@ public static class FastCos64
     }
 
     /// <summary>cos of every element, in place or into <paramref name="destination"/>; identical bits on every path.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Cos(ReadOnlySpan<double> x, Span<double> destination)
     {
         int n = x.Length, i = 0;

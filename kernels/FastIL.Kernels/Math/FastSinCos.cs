@@ -100,6 +100,7 @@ public static class FastSinCos
     /// bits wherever it sits (the BCL's vectorized cos takes another algorithm for its scalar tail). Used by
     /// random-Fourier-feature inference, which the ILGPU kernels reproduce with the same polynomial.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Cos(ReadOnlySpan<float> x, Span<float> destination)
     {
         int n = x.Length, i = 0;
