@@ -8,6 +8,7 @@ namespace FastIL.Envs;
 public static class ActionCheck
 {
     /// <summary>Index of the first action outside [0, count), or -1 when all are valid.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int FirstOutOfRange(ReadOnlySpan<int> actions, int count)
     {
         ref int a = ref MemoryMarshal.GetReference(actions);
