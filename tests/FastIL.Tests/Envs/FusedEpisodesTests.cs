@@ -61,13 +61,18 @@ public class FusedEpisodesTests
         foreach (var (actor, withExpert) in new[] { (inference, true), (inference, false), ((PolicyInference?)null, false), (null, true) })
         {
             using var env = EnvRegistry.Create(spec, lanes, new EnvOptions { AutoReset = AutoResetMode.Disabled, Path = path, MaxEpisodeSteps = 300 });
-            var fused = Run(env, path, e => Assert.True(spec.Lanes!.TryRunEpisodes(e.Env, actor, withExpert, e.Returns, e.Lengths, e.Disagreement)));
             var columns = Run(env, path, e => Evaluator.RunEpisodes(e.Env, actor, actor is null ? expert : null, withExpert ? expert : null,
                 new int[lanes], new int[lanes], new float[lanes], new float[lanes], new bool[lanes], e.Returns, e.Lengths, e.Disagreement));
-            Assert.Equal(columns.Returns, fused.Returns);
-            Assert.Equal(columns.Lengths, fused.Lengths);
-            Assert.Equal(columns.Disagreement, fused.Disagreement);
-            if (withExpert && actor is not null) Assert.Contains(fused.Disagreement, d => d > 0);
+            // Compacted rounds (the default) and whole episodes per group.
+            foreach (bool compact in new[] { true, false })
+            {
+                var slots = new EpisodeSlots(lanes) { Compacting = compact };
+                var fused = Run(env, path, e => Assert.True(spec.Lanes!.TryRunEpisodes(e.Env, actor, withExpert, slots, e.Returns, e.Lengths, e.Disagreement)));
+                Assert.Equal(columns.Returns, fused.Returns);
+                Assert.Equal(columns.Lengths, fused.Lengths);
+                Assert.Equal(columns.Disagreement, fused.Disagreement);
+                if (withExpert && actor is not null) Assert.Contains(fused.Disagreement, d => d > 0);
+            }
         }
     }
 
@@ -78,7 +83,7 @@ public class FusedEpisodesTests
         using (var env = EnvRegistry.Create(cartPole, 16, new EnvOptions { Precision = Precision.Float64 }))
         {
             env.Reset(1);
-            Assert.False(cartPole.Lanes!.TryRunEpisodes(env, null, false, new double[16], new double[16], new double[16]));
+            Assert.False(cartPole.Lanes!.TryRunEpisodes(env, null, false, new EpisodeSlots(16), new double[16], new double[16], new double[16]));
         }
         var coarse = new LinearPolicy(PolicyKind.Logistic, 2, FeatureMap.Parse("coarse:4", 4, 0), cartPole.ObservationNames, standardize: false);
         var inference = new PolicyInference(coarse, 16);
@@ -86,7 +91,7 @@ public class FusedEpisodesTests
         using (var env = EnvRegistry.Create(cartPole, 16))
         {
             env.Reset(1);
-            Assert.False(cartPole.Lanes!.TryRunEpisodes(env, inference, true, new double[16], new double[16], new double[16]));
+            Assert.False(cartPole.Lanes!.TryRunEpisodes(env, inference, true, new EpisodeSlots(16), new double[16], new double[16], new double[16]));
         }
     }
 

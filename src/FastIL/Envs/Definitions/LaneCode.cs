@@ -16,9 +16,10 @@ internal interface ILaneCode
     /// <summary>
     /// Runs one evaluation episode per lane of <paramref name="env"/> (just reset) fused (<see cref="FusedEpisodes{TDyn, TRule}"/>),
     /// acting with <paramref name="policy"/> or else the built-in rule; false, with nothing done, where that does not
-    /// apply (a float64 batch, a policy without lane code, no time limit below 2²⁴ steps).
+    /// apply (a float64 batch, a policy without lane code, no time limit below 2²⁴ steps). <paramref name="slots"/> is
+    /// the block's scratch, sized for the batch.
     /// </summary>
-    bool TryRunEpisodes(VectorEnv env, Policies.PolicyInference? policy, bool withExpert, Span<double> returns, Span<double> lengths, Span<double> disagreement);
+    bool TryRunEpisodes(VectorEnv env, Policies.PolicyInference? policy, bool withExpert, EpisodeSlots slots, Span<double> returns, Span<double> lengths, Span<double> disagreement);
     /// <summary>
     /// Runs a chunk of rollout steps of the lane block whose batch is <paramref name="env"/> fused
     /// (<see cref="FusedRollout{TDyn, TRule}"/>), staging into <paramref name="stage"/>; false, with nothing done, where
@@ -48,11 +49,11 @@ internal sealed class LaneCode<TDyn, TRule> : ILaneCode where TDyn : struct, IEn
     public Devices.DeviceEnvKernels CreateDeviceKernels(ILGPU.Runtime.Accelerator accelerator) => new Devices.DeviceEnvKernels<TDyn, TRule>(accelerator);
 
     /// <inheritdoc/>
-    public bool TryRunEpisodes(VectorEnv env, Policies.PolicyInference? policy, bool withExpert, Span<double> returns, Span<double> lengths, Span<double> disagreement)
+    public bool TryRunEpisodes(VectorEnv env, Policies.PolicyInference? policy, bool withExpert, EpisodeSlots slots, Span<double> returns, Span<double> lengths, Span<double> disagreement)
     {
         // Counts and lengths are float32 lanes: exact below 2²⁴.
         if (env is not BatchedEnv<TDyn, float> batch || (policy is not null && !policy.HasLaneCode) || !(batch.Columns.MaxSteps < 1 << 24)) return false;
-        FusedEpisodes<TDyn, TRule>.Run(batch.Columns, batch.Path, policy, withExpert, returns, lengths, disagreement);
+        FusedEpisodes<TDyn, TRule>.Run(batch.Columns, batch.Path, policy, withExpert, slots, returns, lengths, disagreement);
         return true;
     }
 
