@@ -275,7 +275,7 @@ public sealed partial class Trainer : IChunkJob, IObjective, IDisposable
 
     private static double SquaredNorm(ReadOnlySpan<double> v) => OrderedDot.Dot(v, v);
 
-    // The objective as the solvers (Solvers.cs) see it.
+    // The objective as the solvers (NewtonSolver.cs, LbfgsSolver.cs) see it.
     double IObjective.Value(double[] x, double[] g) => Evaluate(x, g, out _);
     double IObjective.ValueWithHessian(double[] x, double[] g) => EvaluateWithHessian(x, g);
     ReadOnlySpan<double> IObjective.Hessian => _hess;
