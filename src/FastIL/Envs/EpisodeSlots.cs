@@ -43,24 +43,20 @@ internal sealed class EpisodeSlots(int lanes)
     /// </summary>
     public void Compact(float[][] state, float[] elapsed, float[] returns, int group)
     {
-        if ((Running + group - 1) / group == (Live + group - 1) / group) return;
-        int to = 0;
-        for (int s = 0; s < Live; s++)
+        var move = new Mover(this, state, elapsed, returns);
+        Live = SlotCompaction.Compact(Active, Live, Running, group, ref move);
+    }
+
+    private readonly struct Mover(EpisodeSlots slots, float[][] state, float[] elapsed, float[] returns) : ISlotMove
+    {
+        public void Move(int to, int from)
         {
-            if (!Active[s]) continue;
-            if (to != s)
-            {
-                for (int j = 0; j < state.Length; j++) state[j][to] = state[j][s];
-                elapsed[to] = elapsed[s];
-                returns[to] = returns[s];
-                Count[to] = Count[s];
-                Distance[to] = Distance[s];
-                LaneOf[to] = LaneOf[s];
-                Active[to] = true;
-            }
-            to++;
+            for (int j = 0; j < state.Length; j++) state[j][to] = state[j][from];
+            elapsed[to] = elapsed[from];
+            returns[to] = returns[from];
+            slots.Count[to] = slots.Count[from];
+            slots.Distance[to] = slots.Distance[from];
+            slots.LaneOf[to] = slots.LaneOf[from];
         }
-        Array.Fill(Active, false, to, Live - to);
-        Live = to;
     }
 }

@@ -49,27 +49,23 @@ internal class RolloutStaging(int first, int lanes, int d, int steps)
     /// Moves the running lanes of slots [0, <see cref="Live"/>) to the first <see cref="ActiveCount"/> slots, in
     /// order, with their state columns <paramref name="state"/> and step counts <paramref name="elapsed"/>; the slots
     /// freed are marked ended. Nothing moves unless that frees at least one group of <paramref name="group"/> slots
-    /// (the SIMD width): a move that leaves the group count as it was saves no work.
+    /// (the SIMD width).
     /// </summary>
     public void Compact<T>(T[][] state, T[] elapsed, int group)
     {
-        if ((ActiveCount + group - 1) / group == (Live + group - 1) / group) return;
-        int to = 0;
-        for (int s = 0; s < Live; s++)
+        var move = new Mover<T>(this, state, elapsed);
+        Live = SlotCompaction.Compact(Active, Live, ActiveCount, group, ref move);
+    }
+
+    private readonly struct Mover<T>(RolloutStaging stage, T[][] state, T[] elapsed) : ISlotMove
+    {
+        public void Move(int to, int from)
         {
-            if (!Active[s]) continue;
-            if (to != s)
-            {
-                for (int j = 0; j < state.Length; j++) state[j][to] = state[j][s];
-                elapsed[to] = elapsed[s];
-                ExpertLane[to] = ExpertLane[s];
-                LaneOf[to] = LaneOf[s];
-                Active[to] = true;
-            }
-            to++;
+            for (int j = 0; j < state.Length; j++) state[j][to] = state[j][from];
+            elapsed[to] = elapsed[from];
+            stage.ExpertLane[to] = stage.ExpertLane[from];
+            stage.LaneOf[to] = stage.LaneOf[from];
         }
-        Array.Fill(Active, false, to, Live - to);
-        Live = to;
     }
 }
 
