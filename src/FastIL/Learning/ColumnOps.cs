@@ -15,69 +15,66 @@ namespace FastIL.Learning;
 internal static class ColumnOps
 {
     /// <summary>acc[i] = x[i]·y + acc[i] (two roundings).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void MultiplyAdd<T>(ReadOnlySpan<T> x, T y, Span<T> acc) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        if (x.Length != acc.Length) throw new ArgumentException("spans of different lengths");
-        ref T rx = ref MemoryMarshal.GetReference(x), ra = ref MemoryMarshal.GetReference(acc);
-        int n = x.Length, i = 0;
-        if (Vector512.IsHardwareAccelerated)
-        {
-            Vector512<T> vy = Vector512.Create(y);
-            for (; i <= n - Vector512<T>.Count; i += Vector512<T>.Count)
-                (Vector512.LoadUnsafe(ref rx, (nuint)i) * vy + Vector512.LoadUnsafe(ref ra, (nuint)i)).StoreUnsafe(ref ra, (nuint)i);
-        }
-        else if (Vector256.IsHardwareAccelerated)
-        {
-            Vector256<T> vy = Vector256.Create(y);
-            for (; i <= n - Vector256<T>.Count; i += Vector256<T>.Count)
-                (Vector256.LoadUnsafe(ref rx, (nuint)i) * vy + Vector256.LoadUnsafe(ref ra, (nuint)i)).StoreUnsafe(ref ra, (nuint)i);
-        }
-        for (; i < n; i++) Unsafe.Add(ref ra, i) = Unsafe.Add(ref rx, i) * y + Unsafe.Add(ref ra, i);
-    }
+        => Map(x, acc, new MultiplyAddOp<T>(y));
 
     /// <summary>destination[i] = x[i]·scale + shift (two roundings).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Affine<T>(ReadOnlySpan<T> x, T scale, T shift, Span<T> destination) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        if (x.Length != destination.Length) throw new ArgumentException("spans of different lengths");
-        ref T rx = ref MemoryMarshal.GetReference(x), rd = ref MemoryMarshal.GetReference(destination);
-        int n = x.Length, i = 0;
-        if (Vector512.IsHardwareAccelerated)
-        {
-            Vector512<T> va = Vector512.Create(scale), vb = Vector512.Create(shift);
-            for (; i <= n - Vector512<T>.Count; i += Vector512<T>.Count)
-                (Vector512.LoadUnsafe(ref rx, (nuint)i) * va + vb).StoreUnsafe(ref rd, (nuint)i);
-        }
-        else if (Vector256.IsHardwareAccelerated)
-        {
-            Vector256<T> va = Vector256.Create(scale), vb = Vector256.Create(shift);
-            for (; i <= n - Vector256<T>.Count; i += Vector256<T>.Count)
-                (Vector256.LoadUnsafe(ref rx, (nuint)i) * va + vb).StoreUnsafe(ref rd, (nuint)i);
-        }
-        for (; i < n; i++) Unsafe.Add(ref rd, i) = Unsafe.Add(ref rx, i) * scale + shift;
-    }
+        => Map(x, destination, new AffineOp<T>(scale, shift));
 
     /// <summary>destination[i] = x[i]·y.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Multiply<T>(ReadOnlySpan<T> x, T y, Span<T> destination) where T : unmanaged, IFloatingPointIeee754<T>
+        => Map(x, destination, new MultiplyOp<T>(y));
+
+    /// <summary>An element-wise operation d = f(x, d) at every width (operator structs, TensorPrimitives' pattern).</summary>
+    private interface IMapOp<T> where T : unmanaged
     {
-        if (x.Length != destination.Length) throw new ArgumentException("spans of different lengths");
-        ref T rx = ref MemoryMarshal.GetReference(x), rd = ref MemoryMarshal.GetReference(destination);
+        /// <summary>Whether f reads d (else d is only written, and the driver does not load it).</summary>
+        static abstract bool ReadsDestination { get; }
+        T Invoke(T x, T d);
+        Vector256<T> Invoke(Vector256<T> x, Vector256<T> d);
+        Vector512<T> Invoke(Vector512<T> x, Vector512<T> d);
+    }
+
+    private readonly struct MultiplyAddOp<T>(T y) : IMapOp<T> where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        public static bool ReadsDestination => true;
+        public T Invoke(T x, T d) => x * y + d;
+        public Vector256<T> Invoke(Vector256<T> x, Vector256<T> d) => x * Vector256.Create(y) + d;
+        public Vector512<T> Invoke(Vector512<T> x, Vector512<T> d) => x * Vector512.Create(y) + d;
+    }
+
+    private readonly struct AffineOp<T>(T scale, T shift) : IMapOp<T> where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        public static bool ReadsDestination => false;
+        public T Invoke(T x, T d) => x * scale + shift;
+        public Vector256<T> Invoke(Vector256<T> x, Vector256<T> d) => x * Vector256.Create(scale) + Vector256.Create(shift);
+        public Vector512<T> Invoke(Vector512<T> x, Vector512<T> d) => x * Vector512.Create(scale) + Vector512.Create(shift);
+    }
+
+    // Not an affine map with a zero shift: adding +0 would turn a −0 product into +0.
+    private readonly struct MultiplyOp<T>(T y) : IMapOp<T> where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        public static bool ReadsDestination => false;
+        public T Invoke(T x, T d) => x * y;
+        public Vector256<T> Invoke(Vector256<T> x, Vector256<T> d) => x * Vector256.Create(y);
+        public Vector512<T> Invoke(Vector512<T> x, Vector512<T> d) => x * Vector512.Create(y);
+    }
+
+    /// <summary>d[i] = op(x[i], d[i]): Vector512, else Vector256, then the tail one by one (the same roundings at every width).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Map<T, TOp>(ReadOnlySpan<T> x, Span<T> d, TOp op) where T : unmanaged, IFloatingPointIeee754<T> where TOp : struct, IMapOp<T>
+    {
+        if (x.Length != d.Length) throw new ArgumentException("spans of different lengths");
+        ref T rx = ref MemoryMarshal.GetReference(x), rd = ref MemoryMarshal.GetReference(d);
         int n = x.Length, i = 0;
         if (Vector512.IsHardwareAccelerated)
-        {
-            Vector512<T> vy = Vector512.Create(y);
             for (; i <= n - Vector512<T>.Count; i += Vector512<T>.Count)
-                (Vector512.LoadUnsafe(ref rx, (nuint)i) * vy).StoreUnsafe(ref rd, (nuint)i);
-        }
+                op.Invoke(Vector512.LoadUnsafe(ref rx, (nuint)i), TOp.ReadsDestination ? Vector512.LoadUnsafe(ref rd, (nuint)i) : default).StoreUnsafe(ref rd, (nuint)i);
         else if (Vector256.IsHardwareAccelerated)
-        {
-            Vector256<T> vy = Vector256.Create(y);
             for (; i <= n - Vector256<T>.Count; i += Vector256<T>.Count)
-                (Vector256.LoadUnsafe(ref rx, (nuint)i) * vy).StoreUnsafe(ref rd, (nuint)i);
-        }
-        for (; i < n; i++) Unsafe.Add(ref rd, i) = Unsafe.Add(ref rx, i) * y;
+                op.Invoke(Vector256.LoadUnsafe(ref rx, (nuint)i), TOp.ReadsDestination ? Vector256.LoadUnsafe(ref rd, (nuint)i) : default).StoreUnsafe(ref rd, (nuint)i);
+        for (; i < n; i++) Unsafe.Add(ref rd, i) = op.Invoke(Unsafe.Add(ref rx, i), TOp.ReadsDestination ? Unsafe.Add(ref rd, i) : default);
     }
 
     /// <summary>destination[i] = x[i]·y[i].</summary>
