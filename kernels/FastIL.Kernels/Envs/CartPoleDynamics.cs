@@ -38,7 +38,7 @@ public readonly struct CartPoleDynamics : IEnvDynamics
     public static int ObservationSize => 4;
 
     /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     public static void Step<TV>(ref EnvState<TV> s, TV action, out TV reward, out TV terminated) where TV : struct, IReal<TV>
     {
         TV x = s.S0, xDot = s.S1, theta = s.S2, thetaDot = s.S3;
@@ -61,7 +61,7 @@ public readonly struct CartPoleDynamics : IEnvDynamics
     }
 
     /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     public static void Observe<TV>(in EnvState<TV> s, out EnvObs<TV> o) where TV : struct, IReal<TV>
     {
         o = default;

@@ -34,7 +34,7 @@ public readonly struct MountainCarContinuousDynamics : IEnvDynamics
     public static int ObservationSize => 2;
 
     /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     public static void Step<TV>(ref EnvState<TV> s, TV action, out TV reward, out TV terminated) where TV : struct, IReal<TV>
     {
         TV position = s.S0, velocity = s.S1;
@@ -53,7 +53,7 @@ public readonly struct MountainCarContinuousDynamics : IEnvDynamics
     }
 
     /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     public static void Observe<TV>(in EnvState<TV> s, out EnvObs<TV> o) where TV : struct, IReal<TV>
     {
         o = default;

@@ -19,7 +19,7 @@ public interface IExpertRule
 public readonly struct CartPoleRule : IExpertRule
 {
     /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     public static TV Act<TV>(in EnvObs<TV> o) where TV : struct, IReal<TV>
     {
         TV s = o.O0 + o.O1;
@@ -33,7 +33,7 @@ public readonly struct CartPoleRule : IExpertRule
 public static class MountainCarScore
 {
     /// <summary>p·(−0.003) + v − 0.003·0.45, in that order.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     public static TV Of<TV>(in EnvObs<TV> o) where TV : struct, IReal<TV>
         => o.O0 * TV.Const(-0.003f) + o.O1 - TV.Const(0.003f * 0.45f);
 }
@@ -42,7 +42,7 @@ public static class MountainCarScore
 public readonly struct MountainCarRule : IExpertRule
 {
     /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     public static TV Act<TV>(in EnvObs<TV> o) where TV : struct, IReal<TV>
         => TV.Select(TV.GreaterThan(MountainCarScore.Of(o), TV.Const(0)), TV.Const(2), TV.Const(0));
 }
@@ -51,7 +51,7 @@ public readonly struct MountainCarRule : IExpertRule
 public readonly struct MountainCarContinuousRule : IExpertRule
 {
     /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     public static TV Act<TV>(in EnvObs<TV> o) where TV : struct, IReal<TV>
         => TV.Select(TV.GreaterThan(MountainCarScore.Of(o), TV.Const(0)), TV.Const(1), TV.Const(-1));
 }
@@ -60,7 +60,7 @@ public readonly struct MountainCarContinuousRule : IExpertRule
 public readonly struct AcrobotRule : IExpertRule
 {
     /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     public static TV Act<TV>(in EnvObs<TV> o) where TV : struct, IReal<TV>
     {
         TV s = o.O5 * TV.Const(2) + -o.O4;
@@ -75,7 +75,7 @@ public readonly struct AcrobotRule : IExpertRule
 public readonly struct PendulumRule : IExpertRule
 {
     /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     public static TV Act<TV>(in EnvObs<TV> o) where TV : struct, IReal<TV>
     {
         TV cos = o.O0, sin = o.O1, thDot = o.O2;

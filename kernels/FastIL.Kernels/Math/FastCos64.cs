@@ -22,7 +22,7 @@ public static class FastCos64
         C4 = -2.75573143513906633035e-07, C5 = 2.08757232129817482790e-09, C6 = -1.13596475577881948265e-11;
 
     /// <summary>cos of one value: the scalar reference of the vector paths.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     public static double Cos(double x)
     {
         double j = Math.Round(x * TwoOverPi, MidpointRounding.ToEven);
@@ -40,7 +40,7 @@ public static class FastCos64
         return ((q + 1) & 2) != 0 ? -b : b;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     private static Vector256<double> Cos(Vector256<double> x)
     {
         Vector256<double> j = Vector256.Round(x * Vector256.Create(TwoOverPi)), nj = -j;
@@ -61,7 +61,7 @@ public static class FastCos64
         return b ^ sign;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     private static Vector512<double> Cos(Vector512<double> x)
     {
         Vector512<double> j = Vector512.Round(x * Vector512.Create(TwoOverPi)), nj = -j;

@@ -23,7 +23,7 @@ public static class FastExp
         C7 = 1.0 / 5040, C6 = 1.0 / 720, C5 = 1.0 / 120, C4 = 1.0 / 24, C3 = 1.0 / 6, C2 = 0.5;
 
     /// <summary>Scalar reference (x ≤ 0; NaN gives NaN).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     public static double ExpNonPositive(double x)
     {
         bool tooSmall = x < MinArg;
@@ -44,7 +44,7 @@ public static class FastExp
     }
 
     /// <summary>Four lanes (x ≤ 0).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     public static Vector256<double> ExpNonPositive(Vector256<double> x)
     {
         var tooSmall = Vector256.LessThan(x, Vector256.Create(MinArg));
@@ -71,7 +71,7 @@ public static class FastExp
     }
 
     /// <summary>Eight lanes (x ≤ 0): the four-lane version's operations, lane for lane.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     public static Vector512<double> ExpNonPositive(Vector512<double> x)
     {
         var tooSmall = Vector512.LessThan(x, Vector512.Create(MinArg));

@@ -25,7 +25,7 @@ public static class FastSinCos
     private const float C1 = 4.166664568298827e-2f, C2 = -1.388731625493765e-3f, C3 = 2.443315711809948e-5f;
 
     /// <summary>Scalar reference.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     public static void SinCos(float x, out float sin, out float cos)
     {
         float j = MathF.Round(x * TwoOverPi, MidpointRounding.ToEven);
@@ -47,7 +47,7 @@ public static class FastSinCos
     }
 
     /// <summary>Eight lanes.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     public static void SinCos(Vector256<float> x, out Vector256<float> sin, out Vector256<float> cos)
     {
         Vector256<float> j = Vector256.Round(x * Vector256.Create(TwoOverPi));
@@ -72,7 +72,7 @@ public static class FastSinCos
     }
 
     /// <summary>Sixteen lanes.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     public static void SinCos(Vector512<float> x, out Vector512<float> sin, out Vector512<float> cos)
     {
         Vector512<float> j = Vector512.Round(x * Vector512.Create(TwoOverPi));

@@ -16,7 +16,7 @@ public static class LaneAtan
     private const double P0 = 8.05374449538e-2, P1 = -1.38776856032e-1, P2 = 1.99777106478e-1, P3 = -3.33329491539e-1;
 
     /// <summary>atan(x).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     public static TV Atan<TV>(TV x) where TV : struct, IReal<TV>
     {
         TV zero = TV.Const(0), one = TV.Const(1);
@@ -33,7 +33,7 @@ public static class LaneAtan
     }
 
     /// <summary>atan2(y, x) in (−π, π]; 0 when both are zero.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     public static TV Atan2<TV>(TV y, TV x) where TV : struct, IReal<TV>
     {
         TV zero = TV.Const(0), pi = TV.Const(System.Math.PI);

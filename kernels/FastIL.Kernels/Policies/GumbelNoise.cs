@@ -26,7 +26,7 @@ public static class GumbelDraws
     /// (<paramref name="seed"/>, <paramref name="lane"/>, <paramref name="counter"/>): u is never 0 or 1, so the noise
     /// is finite (|g| &lt; 40).
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     public static float Gumbel(ulong seed, ulong lane, ulong counter, int action)
     {
         ulong bits = CounterRng.Bits(seed, lane, counter, SampleDraw + (ulong)action);

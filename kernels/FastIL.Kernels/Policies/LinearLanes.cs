@@ -53,7 +53,7 @@ public static class LinearLanes
     public const int MaxInputs = 6;
 
     /// <summary>The greedy action of <paramref name="o"/>'s lanes (the action's index as a number, or the continuous output).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     public static TL Greedy<TL, TP>(in TP p, in EnvObs<TL> o) where TL : struct, IReal<TL> where TP : struct, ILinearParameters
     {
         Logits(in p, in o, out TL l0, out TL l1, out TL l2, out TL l3);
@@ -68,7 +68,7 @@ public static class LinearLanes
     /// (<see cref="SampledAction{TL}"/>) with each lane's noise <paramref name="g"/>. A linear (continuous) policy has no
     /// distribution: its output is returned as it is.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     public static TL Sample<TL, TP>(in TP p, in EnvObs<TL> o, in GumbelNoise<TL> g) where TL : struct, IReal<TL> where TP : struct, ILinearParameters
     {
         Logits(in p, in o, out TL l0, out TL l1, out TL l2, out TL l3);
@@ -81,7 +81,7 @@ public static class LinearLanes
     /// (0, l₀): action 1 iff l₀ + g₁ &gt; g₀. Written once for the column passes (one F32 lane per row), the SIMD lanes
     /// and the GPU's.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     public static TL SampledAction<TL>(int kind, int rows, TL l0, TL l1, TL l2, TL l3, in GumbelNoise<TL> g) where TL : struct, IReal<TL>
     {
         if (kind == 0) return TL.Select(TL.GreaterThan(l0 + g.G1, g.G0), TL.Const(1), TL.Const(0));
@@ -89,7 +89,7 @@ public static class LinearLanes
     }
 
     /// <summary>The index of the largest of the first <paramref name="rows"/> values, ties to the lower index.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     private static TL Argmax<TL>(int rows, TL l0, TL l1, TL l2, TL l3) where TL : struct, IReal<TL>
     {
         TL best = l0, action = TL.Const(0);
@@ -100,7 +100,7 @@ public static class LinearLanes
     }
 
     /// <summary>The logits l_0 … l_{Rows−1} of <paramref name="o"/>'s lanes (rows past Rows are left 0).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     private static void Logits<TL, TP>(in TP p, in EnvObs<TL> o, out TL l0, out TL l1, out TL l2, out TL l3)
         where TL : struct, IReal<TL> where TP : struct, ILinearParameters
     {
@@ -130,7 +130,7 @@ public static class LinearLanes
     }
 
     /// <summary>l_r = φ·w_rk + l_r for every row r: feature <paramref name="k"/>'s terms.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     private static void Accumulate<TL, TP>(in TP p, TL phi, int k, int f, int rows, ref TL l0, ref TL l1, ref TL l2, ref TL l3)
         where TL : struct, IReal<TL> where TP : struct, ILinearParameters
     {
@@ -141,11 +141,11 @@ public static class LinearLanes
     }
 
     /// <summary>Input j standardized: x·scale + shift, two float32 roundings.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     private static TL Standardized<TL, TP>(in TP p, TL x, int j) where TL : struct, IReal<TL> where TP : struct, ILinearParameters
         => x * TL.Const(p.Scale(j)) + TL.Const(p.Shift(j));
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     private static TL Pick<TL>(int j, TL z0, TL z1, TL z2, TL z3, TL z4, TL z5) where TL : struct, IReal<TL>
         => j switch { 0 => z0, 1 => z1, 2 => z2, 3 => z3, 4 => z4, _ => z5 };
 }
