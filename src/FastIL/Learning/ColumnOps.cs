@@ -61,6 +61,13 @@ internal static class ColumnOps
         public Vector512<T> Invoke(Vector512<T> x, Vector512<T> d) => x * Vector512.Create(y);
     }
 
+    private readonly struct ProductOp<T> : IZipOp<T> where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        public T Invoke(T x, T y) => x * y;
+        public Vector256<T> Invoke(Vector256<T> x, Vector256<T> y) => x * y;
+        public Vector512<T> Invoke(Vector512<T> x, Vector512<T> y) => x * y;
+    }
+
     /// <summary>d[i] = op(x[i], d[i]): Vector512, else Vector256, then the tail one by one (the same roundings at every width).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Map<T, TOp>(ReadOnlySpan<T> x, Span<T> d, TOp op) where T : unmanaged, IFloatingPointIeee754<T> where TOp : struct, IMapOp<T>
@@ -77,20 +84,43 @@ internal static class ColumnOps
         for (; i < n; i++) Unsafe.Add(ref rd, i) = op.Invoke(Unsafe.Add(ref rx, i), TOp.ReadsDestination ? Unsafe.Add(ref rd, i) : default);
     }
 
+    /// <summary>destination[i] = x[i] − y[i].</summary>
+    public static void Subtract<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> destination) where T : unmanaged, IFloatingPointIeee754<T>
+        => Zip(x, y, destination, new SubtractOp<T>());
+
     /// <summary>destination[i] = x[i]·y[i].</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Multiply<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> destination) where T : unmanaged, IFloatingPointIeee754<T>
+        => Zip(x, y, destination, new ProductOp<T>());
+
+    /// <summary>A two-column element-wise operation d = f(x, y) at every width.</summary>
+    private interface IZipOp<T> where T : unmanaged
     {
-        if (x.Length != destination.Length || y.Length != destination.Length) throw new ArgumentException("spans of different lengths");
-        ref T rx = ref MemoryMarshal.GetReference(x), ry = ref MemoryMarshal.GetReference(y), rd = ref MemoryMarshal.GetReference(destination);
+        T Invoke(T x, T y);
+        Vector256<T> Invoke(Vector256<T> x, Vector256<T> y);
+        Vector512<T> Invoke(Vector512<T> x, Vector512<T> y);
+    }
+
+    private readonly struct SubtractOp<T> : IZipOp<T> where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        public T Invoke(T x, T y) => x - y;
+        public Vector256<T> Invoke(Vector256<T> x, Vector256<T> y) => x - y;
+        public Vector512<T> Invoke(Vector512<T> x, Vector512<T> y) => x - y;
+    }
+
+    /// <summary>d[i] = op(x[i], y[i]): Vector512, else Vector256, then the tail one by one.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Zip<T, TOp>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> d, TOp op) where T : unmanaged, IFloatingPointIeee754<T> where TOp : struct, IZipOp<T>
+    {
+        if (x.Length != d.Length || y.Length != d.Length) throw new ArgumentException("spans of different lengths");
+        ref T rx = ref MemoryMarshal.GetReference(x), ry = ref MemoryMarshal.GetReference(y), rd = ref MemoryMarshal.GetReference(d);
         int n = x.Length, i = 0;
         if (Vector512.IsHardwareAccelerated)
             for (; i <= n - Vector512<T>.Count; i += Vector512<T>.Count)
-                (Vector512.LoadUnsafe(ref rx, (nuint)i) * Vector512.LoadUnsafe(ref ry, (nuint)i)).StoreUnsafe(ref rd, (nuint)i);
+                op.Invoke(Vector512.LoadUnsafe(ref rx, (nuint)i), Vector512.LoadUnsafe(ref ry, (nuint)i)).StoreUnsafe(ref rd, (nuint)i);
         else if (Vector256.IsHardwareAccelerated)
             for (; i <= n - Vector256<T>.Count; i += Vector256<T>.Count)
-                (Vector256.LoadUnsafe(ref rx, (nuint)i) * Vector256.LoadUnsafe(ref ry, (nuint)i)).StoreUnsafe(ref rd, (nuint)i);
-        for (; i < n; i++) Unsafe.Add(ref rd, i) = Unsafe.Add(ref rx, i) * Unsafe.Add(ref ry, i);
+                op.Invoke(Vector256.LoadUnsafe(ref rx, (nuint)i), Vector256.LoadUnsafe(ref ry, (nuint)i)).StoreUnsafe(ref rd, (nuint)i);
+        for (; i < n; i++) Unsafe.Add(ref rd, i) = op.Invoke(Unsafe.Add(ref rx, i), Unsafe.Add(ref ry, i));
     }
 
     /// <summary>z[i] = (double)x[i] (exact), then, when <paramref name="standardize"/>, z[i] = (z[i] − mean)·scale (two roundings).</summary>

@@ -43,7 +43,8 @@ public sealed partial class Trainer
         if (_withHessian) StoreHessian(part);
     }
 
-    /// <summary>The span-based block kernel (TensorPrimitives per column), accumulating into <paramref name="part"/>.</summary>
+    /// <summary>The span-based block kernel (a vector pass per column), accumulating into <paramref name="part"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void SpanRows(Span<double> part, int r0, int len)
     {
         double[] theta = _evalTheta;
@@ -62,23 +63,23 @@ public sealed partial class Trainer
         {
             Span<double> z = l[r + first].AsSpan(0, len);
             z.Fill(theta[_rows * _features + r]);
-            for (int k = 0; k < _features; k++) TensorPrimitives.MultiplyAdd(_phi[k].AsSpan(r0, len), theta[r * _features + k], z, z);
+            for (int k = 0; k < _features; k++) ColumnOps.MultiplyAdd(_phi[k].AsSpan(r0, len), theta[r * _features + k], z);
         }
 
         if (_kind == PolicyKind.Linear)
         {
             Span<double> res = l[0].AsSpan(0, len);
-            TensorPrimitives.Subtract(res, _y.AsSpan(r0, len), res);       // ŷ − y
+            ColumnOps.Subtract(res, _y.AsSpan(r0, len), res);       // ŷ − y
             if (_weighted)
             {
-                TensorPrimitives.Multiply(res, _w.AsSpan(r0, len), s);     // w(ŷ − y)
+                ColumnOps.Multiply(res, _w.AsSpan(r0, len), s);     // w(ŷ − y)
                 part[0] += OrderedDot.Dot(s, res);
-                TensorPrimitives.Multiply(s, 2.0, res);
+                ColumnOps.Multiply(s, 2.0, res);
             }
             else
             {
                 part[0] += OrderedDot.Dot(res, res);
-                TensorPrimitives.Multiply(res, 2.0, res);
+                ColumnOps.Multiply(res, 2.0, res);
             }
             AccumulateGradient(part, l, first: 0, r0, len);
             return;
@@ -232,6 +233,7 @@ public sealed partial class Trainer
     /// Scalar Hessian accumulation for rows of the span path: Σ_i w_i·(p_r·[r = s] − p_r·p_s)·φ̃_a·φ̃_b for free rows
     /// r ≤ s and extended features a ≤ b (φ and the bias 1).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void AccumulateHessian(Span<double> part, double[][] prob, int first, int classes, int r0, int len)
     {
         int rows = _rows, f = _features, fe = f + 1, pairsAB = HessianPairsAB;
@@ -420,6 +422,7 @@ public sealed partial class Trainer
 
     private static double HSum(ReadOnlySpan<double> v, int o) => (v[o] + v[o + 1]) + (v[o + 2] + v[o + 3]);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void AccumulateGradient(Span<double> part, double[][] residual, int first, int r0, int len)
     {
         Span<double> grad = part[2..];

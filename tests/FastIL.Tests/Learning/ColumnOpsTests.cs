@@ -36,6 +36,10 @@ public class ColumnOpsTests
             for (int i = 0; i < n; i++) Assert.Equal(Bits(x[i] * c), Bits(got[i]));
             ColumnOps.Multiply<double>(x, y, got);
             for (int i = 0; i < n; i++) Assert.Equal(Bits(x[i] * y[i]), Bits(got[i]));
+            ColumnOps.Subtract<double>(x, y, got);
+            var tpSub = new double[n];
+            TensorPrimitives.Subtract(x, y, tpSub);
+            for (int i = 0; i < n; i++) { Assert.Equal(Bits(x[i] - y[i]), Bits(got[i])); Assert.Equal(Bits(tpSub[i]), Bits(got[i])); }
             ColumnOps.Multiply<float>(xf, yf, gotf);
             for (int i = 0; i < n; i++) Assert.Equal(BitConverter.SingleToInt32Bits(xf[i] * yf[i]), BitConverter.SingleToInt32Bits(gotf[i]));
 
@@ -64,6 +68,7 @@ public class ColumnOpsTests
     {
         Assert.Throws<ArgumentException>(() => ColumnOps.MultiplyAdd<double>(new double[3], 1.0, new double[4]));
         Assert.Throws<ArgumentException>(() => ColumnOps.Multiply<double>(new double[3], new double[3], new double[2]));
+        Assert.Throws<ArgumentException>(() => ColumnOps.Subtract<double>(new double[3], new double[2], new double[3]));
         Assert.Throws<ArgumentException>(() => ColumnOps.Widen(new float[3], new double[2], false, 0, 1));
     }
 
