@@ -29,9 +29,10 @@ public class TrainerScaleBench
     /// accelerated: the trainer's path), float32-narrow (the same eight lanes as two Vector256 halves, as on machines
     /// without Vector512), float32-4sums (direct, the general loops' four sums per pass over the scratch) or
     /// design-matrix (double copy first, sums in registers), float32-noprefetch (float32 without the software
-    /// prefetch). float32-warmup is the trainer as it runs by default: float32 after Newton on a sixteenth of the rows.
+    /// prefetch). float32-warmup is the trainer as it runs by default: float32 after Newton on a sixteenth of the rows, skipping
+    /// the Hessian of a final step predicted to converge; float32-warmup-fullhessian computes that Hessian too.
     /// </summary>
-    [Params("float32", "float32-narrow", "float32-4sums", "design-matrix", "float32-noprefetch", "float32-warmup")]
+    [Params("float32", "float32-narrow", "float32-4sums", "design-matrix", "float32-noprefetch", "float32-warmup", "float32-warmup-fullhessian")]
     public string Input { get; set; } = "float32";
 
     /// <summary>Rows, the optimum, and the perturbed start.</summary>
@@ -43,7 +44,8 @@ public class TrainerScaleBench
         _trainer = new Trainer(new TrainerOptions
         {
             L2 = 1e-4, Threads = 2, DesignMatrix = Input == "design-matrix", GeneralSums = Input == "float32-4sums", NarrowVectors = Input == "float32-narrow",
-            SubsampleWarmup = Input == "float32-warmup", NoPrefetch = Input == "float32-noprefetch",
+            SubsampleWarmup = Input.StartsWith("float32-warmup", StringComparison.Ordinal), NoPrefetch = Input == "float32-noprefetch",
+            FullFinalHessian = Input == "float32-warmup-fullhessian",
         });
         _trainer.Fit(_data, _policy, warmStart: false);
         _start = [.. _policy.Weights.Select((w, i) => w * (1 + 0.2 * Math.Sin(i + 1))), .. _policy.Bias];

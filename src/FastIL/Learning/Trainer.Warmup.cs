@@ -50,17 +50,24 @@ public sealed partial class Trainer
     /// or back at its start if the subsample could not be solved (a non-finite objective, or no convergence: a small
     /// subsample can be separable where the full data set is not, and its optimum is then no place to start from).
     /// </summary>
+    /// <summary>Whether this fit is large enough to warm up (and so is every refit of a grown data set).</summary>
+    private bool WarmsUp => _blocks >= WarmupMinBlocks && Options.SubsampleWarmup;
+
+    /// <summary>Whether a Newton solve may skip the Hessian of a final step (see <see cref="NewtonSolver.Minimize"/>).</summary>
+    private bool SkipsFinalHessian => WarmsUp && !Options.FullFinalHessian;
+
     private void WarmUp(int p)
     {
         LastWarmupIterations = 0;
-        if (_blocks < WarmupMinBlocks || !Options.SubsampleWarmup || !BeginWarmup()) return;
+        if (!WarmsUp || !BeginWarmup()) return;
         if (_warmupStart.Length != p) _warmupStart = new double[p];
         _theta.AsSpan(0, p).CopyTo(_warmupStart);
         bool solved = false;
         try
         {
+            // Nothing reuses the subsample's last Hessian: the full solve starts with a pass of its own.
             (LastWarmupIterations, solved) = _newton.Minimize(this, p, ref _theta, ref _g, ref _xNew, ref _gNew, Math.Min(Options.MaxIterations, WarmupMaxIterations),
-                Math.Max(Options.GradientTolerance, WarmupTolerance));
+                Math.Max(Options.GradientTolerance, WarmupTolerance), skipFinalHessian: SkipsFinalHessian);
         }
         catch (ArithmeticException) { }
         finally { EndWarmup(); }

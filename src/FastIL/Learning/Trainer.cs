@@ -89,7 +89,10 @@ public sealed partial class Trainer : IChunkJob, IObjective, IDisposable
         else if (solver == Solver.Newton)
         {
             WarmUp(p);
-            (iterations, converged) = _newton.Minimize(this, p, ref _theta, ref _g, ref _xNew, ref _gNew, Options.MaxIterations, Options.GradientTolerance);
+            // A fit large enough to warm up starts its next refit from a subsample solve, so no refit reuses this
+            // solve's last Hessian sums (Trainer.PartialReuse.cs): its final pass may skip them.
+            (iterations, converged) = _newton.Minimize(this, p, ref _theta, ref _g, ref _xNew, ref _gNew, Options.MaxIterations, Options.GradientTolerance,
+                skipFinalHessian: SkipsFinalHessian);
         }
         else if (solver == Solver.Adam) (iterations, converged) = Adam(p);
         else

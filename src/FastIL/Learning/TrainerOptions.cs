@@ -70,12 +70,18 @@ public sealed record TrainerOptions
     /// </summary>
     internal bool NarrowVectors { get; init; }
     /// <summary>
-    /// Lets a Newton fit of at least 64 blocks (256K rows) start from the solution on every 16th block (on by default;
-    /// tests turn it off to compare). The fit still ends on all rows at <see cref="GradientTolerance"/>.
+    /// Lets a Newton fit of at least 64 blocks (256K rows) start from the solution on a sixteenth of the rows (a slice
+    /// of every block; on by default, tests turn it off to compare). The fit still ends on all rows at
+    /// <see cref="GradientTolerance"/>.
     /// </summary>
     internal bool SubsampleWarmup { get; init; } = true;
     /// <summary>Turns off the two-class kernel's software prefetch (`TrainerScaleBench` measures what it is worth).</summary>
     internal bool NoPrefetch { get; init; }
+    /// <summary>
+    /// Computes the Hessian at every Newton step, also at a final one predicted not to need it (`TrainerScaleBench`
+    /// measures what skipping it is worth; the iterates are the same either way).
+    /// </summary>
+    internal bool FullFinalHessian { get; init; }
 }
 
 /// <summary>The outcome of one fit.</summary>
