@@ -364,13 +364,6 @@ public sealed partial class Trainer : IChunkJob, IObjective, IDisposable
         return f;
     }
 
-    private double[] _ridgeScratch = [];
-    private double[] EnsureScratch()
-    {
-        if (_ridgeScratch.Length < _n) _ridgeScratch = new double[Math.Max(_n, _z.Length > 0 ? _z[0].Length : _n)];
-        return _ridgeScratch;
-    }
-
     /// <summary>Stops the worker threads.</summary>
     public void Dispose()
     {

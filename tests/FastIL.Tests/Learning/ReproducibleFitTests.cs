@@ -44,4 +44,31 @@ public class ReproducibleFitTests
         }
         Assert.Single(objectives);
     }
+
+    [Fact]
+    public void RidgeFits_AreTheSameOnAnyNumberOfThreads_WeightedOrNot()
+    {
+        // The normal matrix's rows are built on the worker threads (one dot product per entry, so no entry depends on
+        // the thread that built it).
+        var rnd = new System.Random(8);
+        int n = 5000;
+        foreach (bool weighted in new[] { false, true })
+        {
+            var data = new Dataset(3, true, n);
+            var cols = Enumerable.Range(0, 3).Select(_ => Enumerable.Range(0, n).Select(_ => (float)(rnd.NextDouble() * 2 - 1)).ToArray()).ToArray();
+            float[] targets = [.. Enumerable.Range(0, n).Select(i => cols[0][i] - 0.5f * cols[1][i] * cols[2][i])];
+            float[] weights = [.. Enumerable.Range(0, n).Select(_ => (float)(0.1 + rnd.NextDouble()))];
+            data.Append(new ArrayColumns(cols, n), targets, weighted ? weights : default);
+            double[]? first = null;
+            foreach (int threads in new[] { 1, 2, 3 })
+            {
+                var p = new LinearPolicy(PolicyKind.Linear, 0, FeatureMap.Parse("rff:37:1", 3, 3), ["a", "b", "c"], true);
+                using var trainer = new Trainer(new TrainerOptions { L2 = 1e-6, Threads = threads });
+                trainer.Fit(data, p, warmStart: false);
+                double[] theta = [.. p.Weights, .. p.Bias];
+                first ??= theta;
+                Assert.Equal(first, theta);
+            }
+        }
+    }
 }

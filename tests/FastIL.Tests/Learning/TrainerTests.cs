@@ -122,6 +122,27 @@ public class TrainerTests
         Assert.True(fit.Converged);
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void SecondRidgeFitOfTheSameShape_AllocatesZeroBytes(int threads)
+    {
+        var rnd = new System.Random(2);
+        int n = 6000;
+        var data = new Dataset(3, true, n);
+        var cols = Enumerable.Range(0, 3).Select(_ => Enumerable.Range(0, n).Select(_ => (float)(rnd.NextDouble() * 2 - 1)).ToArray()).ToArray();
+        data.Append(new ArrayColumns(cols, n), Enumerable.Range(0, n).Select(i => cols[0][i] * cols[1][i]).ToArray(),
+            Enumerable.Range(0, n).Select(_ => (float)(0.5 + rnd.NextDouble())).ToArray());
+        var policy = new LinearPolicy(PolicyKind.Linear, 0, FeatureMap.Parse("rff:40:1", 3, 1), ["a", "b", "c"], standardize: true);
+        using var trainer = new Trainer(new TrainerOptions { L2 = 1e-6, Threads = threads });
+        trainer.Fit(data, policy, warmStart: false);
+        trainer.Fit(data, policy, warmStart: false);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var fit = trainer.Fit(data, policy, warmStart: false);
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.True(fit.Converged);
+    }
+
     [Fact]
     public void WarmStart_FromTheOptimum_NeedsNoIterations()
     {
