@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace FastIL.Envs;
 
 /// <summary>
@@ -49,6 +51,7 @@ internal sealed class EpisodeSlots(int lanes)
 
     private readonly struct Mover(EpisodeSlots slots, float[][] state, float[] elapsed, float[] returns) : ISlotMove
     {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Move(int to, int from)
         {
             for (int j = 0; j < state.Length; j++) state[j][to] = state[j][from];

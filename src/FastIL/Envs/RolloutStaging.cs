@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace FastIL.Envs;
 
 /// <summary>
@@ -59,6 +61,7 @@ internal class RolloutStaging(int first, int lanes, int d, int steps)
 
     private readonly struct Mover<T>(RolloutStaging stage, T[][] state, T[] elapsed) : ISlotMove
     {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Move(int to, int from)
         {
             for (int j = 0; j < state.Length; j++) state[j][to] = state[j][from];

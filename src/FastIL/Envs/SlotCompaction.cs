@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace FastIL.Envs;
 
 /// <summary>What moves with a slot when <see cref="SlotCompaction.Compact{TMove}"/> moves it: a lane's state and its bookkeeping.</summary>
@@ -18,6 +20,7 @@ internal static class SlotCompaction
     /// Compacts when that frees at least one group of <paramref name="group"/> slots (the SIMD width: a move that keeps
     /// the group count saves no work); returns the slots in use afterwards.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int Compact<TMove>(bool[] active, int live, int running, int group, ref TMove move) where TMove : struct, ISlotMove
     {
         if ((running + group - 1) / group == (live + group - 1) / group) return live;
