@@ -8,7 +8,6 @@ public sealed partial class Trainer
 {
     // The ridge's normal matrix is built row by row, the rows on the worker threads when there are any.
     private RidgeRows? _ridgeRows;
-    private double _ridgeInverseWeight;
     [ThreadStatic] private static double[]? t_weightedColumn;
 
     /// <summary>
@@ -19,7 +18,6 @@ public sealed partial class Trainer
     private void SolveRidge()
     {
         int f = _features, p = f + 1;
-        _ridgeInverseWeight = 1.0 / _weightSum;
         if (_pool is null) for (int k = 0; k <= f; k++) RidgeRow(k);
         else _pool.Run(_ridgeRows ??= new RidgeRows(this), p);
         Span<double> a = _chol.AsSpan(0, p * p);
@@ -37,7 +35,7 @@ public sealed partial class Trainer
     private void RidgeRow(int k)
     {
         int f = _features, p = f + 1, n = _n;
-        double inv = _ridgeInverseWeight;
+        double inv = 1.0 / _weightSum;
         Span<double> a = _chol.AsSpan(0, p * p);
         ReadOnlySpan<double> wxk;
         if (k < f && !_weighted) wxk = _phi[k].AsSpan(0, n);

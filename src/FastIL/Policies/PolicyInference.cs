@@ -207,7 +207,13 @@ public sealed class PolicyInference
         int n = obs.RowCount, rows = _policy.Rows, kind = LaneKind(_policy.Kind);
         for (int i = 0; i < n; i++)
         {
-            var g = Noise<F32>(seed, (ulong)(firstLane + i), counter, 1);
+            // One lane's noise, drawn as SampledAction<TL> draws it for the same lane (a softmax has at least two rows).
+            ulong lane = (ulong)(firstLane + i);
+            GumbelNoise<F32> g = default;
+            g.G0 = new(GumbelDraws.Gumbel(seed, lane, counter, 0));
+            g.G1 = new(GumbelDraws.Gumbel(seed, lane, counter, 1));
+            if (rows > 2) g.G2 = new(GumbelDraws.Gumbel(seed, lane, counter, 2));
+            if (rows > 3) g.G3 = new(GumbelDraws.Gumbel(seed, lane, counter, 3));
             F32 l1 = rows > 1 ? new(_logits[1][i]) : default, l2 = rows > 2 ? new(_logits[2][i]) : default, l3 = rows > 3 ? new(_logits[3][i]) : default;
             actions[i] = (int)Kernels.Policies.LinearLanes.SampledAction(kind, rows, new F32(_logits[0][i]), l1, l2, l3, in g).V;
         }
@@ -220,16 +226,16 @@ public sealed class PolicyInference
     /// </summary>
     internal TL SampledAction<TL>(in EnvObs<TL> o, ulong seed, ulong firstLane, ulong counter) where TL : struct, ILane<TL, float>
     {
-        var g = Noise<TL>(seed, firstLane, counter, TL.Count);
+        var g = Noise<TL>(seed, firstLane, counter);
         return Kernels.Policies.LinearLanes.Sample(in _lanes, in o, in g);
     }
 
-    // The Gumbel noise of `count` lanes from `firstLane`, as lanes of TL (a logistic policy draws two values per lane).
-    private GumbelNoise<TL> Noise<TL>(ulong seed, ulong firstLane, ulong counter, int count) where TL : struct, ILane<TL, float>
+    // The Gumbel noise of the TL.Count lanes from `firstLane`, as lanes of TL (a logistic policy draws two values per lane).
+    private GumbelNoise<TL> Noise<TL>(ulong seed, ulong firstLane, ulong counter) where TL : struct, ILane<TL, float>
     {
         int draws = _policy.Kind == PolicyKind.Logistic ? 2 : _policy.Rows;
         Span<float> v = stackalloc float[4 * 16];
-        for (int l = 0; l < count; l++)
+        for (int l = 0; l < TL.Count; l++)
             for (int r = 0; r < draws; r++) v[r * 16 + l] = GumbelDraws.Gumbel(seed, firstLane + (ulong)l, counter, r);
         GumbelNoise<TL> g = default;
         g.G0 = TL.Load(ref v[0]);
