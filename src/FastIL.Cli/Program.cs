@@ -45,6 +45,7 @@ public static class Program
     /// <summary>Runs a command; user mistakes print one line on stderr and return a non-zero code.</summary>
     public static int Main(string[] args)
     {
+        JitWarmup.Start(args);
         try
         {
             return Dispatch(args);
@@ -75,12 +76,5 @@ public static class Program
 
     // `--env ID` (or `--env=ID`) when it names a known env: help then shows that env's defaults.
     private static EnvSpec EnvFromArgs(string[] args)
-    {
-        for (int i = 0; i < args.Length; i++)
-        {
-            string? id = args[i] == "--env" && i + 1 < args.Length ? args[i + 1] : args[i].StartsWith("--env=", StringComparison.Ordinal) ? args[i][6..] : null;
-            if (id is not null && EnvRegistry.Find(id) is { } spec) return spec;
-        }
-        return EnvRegistry.Get("CartPole-v1");
-    }
+        => JitWarmup.OptionValue(args, "env") is { } id && EnvRegistry.Find(id) is { } spec ? spec : EnvRegistry.Get("CartPole-v1");
 }
