@@ -21,8 +21,9 @@ namespace FastIL.Cli.Infrastructure;
 /// It cannot change a result. The copy shares nothing mutable with the run: the library has no mutable statics, and the
 /// trainer's scratch is per thread. Its failures are swallowed, since whatever it would report, the run itself reports
 /// with the right message. It is skipped where it cannot help: native builds (nothing to compile), one core, help,
-/// devices other than SIMD, teacher experts and datasets (other code paths), a second run in one process (tests), and
-/// when <c>FASTIL_NO_JIT_WARMUP</c> is set (to measure the JIT's cost).
+/// devices other than SIMD, teacher experts and datasets (other code paths), feature maps of more than
+/// <see cref="MaxFeatures"/> features (the copy's fits would cost more than they save), a second run in one process
+/// (tests), and when <c>FASTIL_NO_JIT_WARMUP</c> is set (to measure the JIT's cost).
 /// </para>
 /// </remarks>
 internal static class JitWarmup
@@ -33,6 +34,9 @@ internal static class JitWarmup
     // Lanes and steps of the copy: two full 16-lane groups plus the run's own remainder, so the copy takes the run's tail
     // paths and no others; a horizon past one 32-step round, so evaluation compacts once.
     private const int GroupLanes = 32, GroupWidth = 16, Horizon = 40;
+
+    /// <summary>Runs whose feature map gives more features than this are not copied.</summary>
+    internal const int MaxFeatures = 256;
 
     private static int _started;
 
@@ -109,6 +113,10 @@ internal static class JitWarmup
         }
         catch (FormatException) { return null; }   // the real parse reports it
         if (config.Device != ComputeDevice.Simd) return null;
+        // Compiling costs the same whatever the features; fitting does not: past a few hundred features the copy's own
+        // fits would cost more than the compiling it saves.
+        EnvSpec spec = EnvRegistry.Get(config.Env);
+        if (FeatureMap.Parse(config.Features, spec.ObservationSize, 0).OutputDim > MaxFeatures) return null;
         return config with
         {
             Iterations = Math.Min(config.Iterations, 2),

@@ -20,6 +20,8 @@ public class JitWarmupTests
     [InlineData("dagger --l2 abc")]
     [InlineData("dagger --env CartPole-v9")]
     [InlineData("bc --iterations 3")]
+    [InlineData("dagger --features rff:4096")]
+    [InlineData("dagger --env Pendulum-v1 --features rff:257")]
     public void ConfigFor_SkipsRunsItCannotHelp(string commandLine) => Assert.Null(JitWarmup.ConfigFor(commandLine.Split(' ')));
 
     [Fact]
@@ -44,6 +46,8 @@ public class JitWarmupTests
         Assert.Equal(33, copy.EvalEpisodes);
         Assert.Equal(40, copy.Horizon);
         Assert.Equal(1, copy.Threads);
+        // The defaults' largest feature map (Pendulum's rff:128) is copied.
+        Assert.NotNull(JitWarmup.ConfigFor(["dagger", "--env", "Pendulum-v1"]));
     }
 
     [Fact]
