@@ -14,26 +14,26 @@ public sealed partial class Trainer
     {
         const double b1 = 0.9, b2 = 0.999, eps = 1e-8;
         Array.Clear(_adamM); Array.Clear(_adamV);
-        ForgetPartials();   // the steps below rewrite single blocks' partials at other parameters
-        int nw = _rows * _features, steps = 0;
+        _reuse.Forget();   // the steps below rewrite single blocks' partials at other parameters
+        int nw = _design.Rows * _design.Features, steps = 0;
         Span<double> g = _gNew.AsSpan(0, p);
         for (int epoch = 0; epoch < Options.Epochs; epoch++)
         {
-            for (int b = 0; b < _blocks; b++) _order[b] = b;
-            for (int b = _blocks - 1; b > 0; b--)   // Fisher–Yates with counter-based draws
+            for (int b = 0; b < _design.Blocks; b++) _order[b] = b;
+            for (int b = _design.Blocks - 1; b > 0; b--)   // Fisher–Yates with counter-based draws
             {
                 int j = (int)(Random.CounterRng.Bits(Options.Seed, (ulong)epoch, (ulong)b, 0xADA) % (ulong)(b + 1));
                 (_order[b], _order[j]) = (_order[j], _order[b]);
             }
-            for (int k = 0; k < _blocks; k++)
+            for (int k = 0; k < _design.Blocks; k++)
             {
                 int block = _order[k];
                 _evalTheta = _theta;
                 ExecuteChunk(block);
                 ReadOnlySpan<double> part = _partials.AsSpan(block * _partialStride, _partialStride);
-                double rows = Math.Min(_n, (block + 1) * BlockRows) - block * BlockRows;
+                double rows = Math.Min(_design.N, (block + 1) * BlockRows) - block * BlockRows;
                 double wsum = rows;
-                if (_weighted) { wsum = 0; for (int i = block * BlockRows; i < block * BlockRows + rows; i++) wsum += _w[i]; }
+                if (_design.Weighted) { wsum = 0; for (int i = block * BlockRows; i < block * BlockRows + rows; i++) wsum += _design.W[i]; }
                 if (!(wsum > 0)) continue;
                 TensorPrimitives.Multiply(part.Slice(2, p), 1.0 / wsum, g);
                 if (Options.L2 > 0) TensorPrimitives.MultiplyAdd(_theta.AsSpan(0, nw), Options.L2, g[..nw], g[..nw]);

@@ -37,8 +37,8 @@ public sealed partial class Trainer
     {
         int n4 = len & ~3;
         if (n4 == 0) return 0;
-        int f = TF.Value > 0 ? TF.Value : _features, fe = f + 1;
-        bool softmax = _kind == PolicyKind.Softmax, withHessian = _withHessian;
+        int f = TF.Value > 0 ? TF.Value : _design.Features, fe = f + 1;
+        bool softmax = _design.Kind == PolicyKind.Softmax, withHessian = _withHessian;
         double[] theta = _evalTheta;
         // Coefficients of the margin: softmax rows are θ[0..f) and θ[f..2f), biases θ[2f], θ[2f+1]; logistic: θ[0..f), θ[f].
         Span<double> coef = stackalloc double[fe];
@@ -61,9 +61,9 @@ public sealed partial class Trainer
             C = ref sub[(fe + 1) * SubRows],
             M = ref sub[(fe + 2) * SubRows],
             S = ref sub[(fe + 3) * SubRows],
-            Labels = ref MemoryMarshal.GetArrayDataReference(_labels),
-            Weights = ref MemoryMarshal.GetArrayDataReference(_w),
-            Weighted = _weighted,
+            Labels = ref MemoryMarshal.GetArrayDataReference(_design.Labels),
+            Weights = ref MemoryMarshal.GetArrayDataReference(_design.W),
+            Weighted = _design.Weighted,
             WithHessian = withHessian,
             Prefetch = !Options.NoPrefetch,
             LossLo = Vector256<double>.Zero,
@@ -71,14 +71,14 @@ public sealed partial class Trainer
             ProdLo = Vector256<double>.One,
             ProdHi = Vector256<double>.One,
         };
-        bool direct = _direct;
-        float[][] fcols = direct ? _data!.RawColumns : [];
+        bool direct = _design.Direct;
+        float[][] fcols = direct ? _design.Data!.RawColumns : [];
         // Small direct problems (up to four features) fuse the float32 loads into phase 1.
         bool small = TF.Value is > 0 and <= SmallSumsMaxExtended - 1 && !Options.GeneralSums;
-        var margin = direct && small ? MarginCoefficients.Create(coef, _shift, _scale, f) : default;
+        var margin = direct && small ? MarginCoefficients.Create(coef, _design.Shift, _design.Scale, f) : default;
         // Eight rows per Vector512, or the same eight lanes as two Vector256 halves: the same bits either way.
         bool wide = Vector512.IsHardwareAccelerated && !Options.GeneralSums && !Options.NarrowVectors;
-        double[][] cols = _phi;
+        double[][] cols = _design.Phi;
         ref double g0 = ref MemoryMarshal.GetReference(gacc);
         ref double h0 = ref withHessian ? ref MemoryMarshal.GetReference(hacc) : ref g0;
         for (int sb = 0; sb < n4; sb += SubRows)
@@ -96,7 +96,7 @@ public sealed partial class Trainer
                 for (int k = 0; k < f; k++)
                 {
                     var dst = MemoryMarshal.CreateSpan(ref Unsafe.Add(ref block.Z, k * SubRows), count);
-                    if (direct) WidenColumn(fcols[k].AsSpan(at, count), _shift[k], _scale[k], dst);
+                    if (direct) WidenColumn(fcols[k].AsSpan(at, count), _design.Shift[k], _design.Scale[k], dst);
                     else cols[k].AsSpan(at, count).CopyTo(dst);
                 }
                 MarginsFromScratch(ref block, coef, at, count);

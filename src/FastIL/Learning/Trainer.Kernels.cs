@@ -16,22 +16,22 @@ public sealed partial class Trainer
     {
         int block = chunk + _firstBlock;
         if (Options.ScalarReference) { ExecuteChunkScalar(block); return; }
-        int r0 = block * BlockRows, len = Math.Min(_n, r0 + BlockRows) - r0;
+        int r0 = block * BlockRows, len = Math.Min(_design.N, r0 + BlockRows) - r0;
         if (_warmup) (r0, len) = WarmupSlice(block, r0, len);
         Span<double> part = _partials.AsSpan(block * _partialStride, _partialStride);
         part.Clear();
         if (_withHessian) HessianAccumulators().Clear();
         // Discrete policies without an entropy bonus: one fused pass, four rows per step (the binary kernel for two
         // classes, the general one for more); the rest by spans.
-        bool fused = Vector256.IsHardwareAccelerated && _kind != PolicyKind.Linear && _entWeight == 0 && !Options.ScalarHessian;
-        int done = fused && (_kind == PolicyKind.Logistic || TwoClassSoftmax)
-            ? _features switch
+        bool fused = Vector256.IsHardwareAccelerated && _design.Kind != PolicyKind.Linear && _entWeight == 0 && !Options.ScalarHessian;
+        int done = fused && (_design.Kind == PolicyKind.Logistic || TwoClassSoftmax)
+            ? _design.Features switch
             {
                 1 => BinaryRows<Dim1>(part, r0, len), 2 => BinaryRows<Dim2>(part, r0, len), 3 => BinaryRows<Dim3>(part, r0, len),
                 4 => BinaryRows<Dim4>(part, r0, len), 5 => BinaryRows<Dim5>(part, r0, len), 6 => BinaryRows<Dim6>(part, r0, len),
                 _ => BinaryRows<DimAny>(part, r0, len),
             }
-            : fused ? _features switch
+            : fused ? _design.Features switch
             {
                 // Compile-time feature counts let the JIT fold the inner loops' bounds (generic struct specialization).
                 1 => FusedRows<Dim1>(part, r0, len), 2 => FusedRows<Dim2>(part, r0, len), 3 => FusedRows<Dim3>(part, r0, len),
@@ -48,7 +48,7 @@ public sealed partial class Trainer
     private void SpanRows(Span<double> part, int r0, int len)
     {
         double[] theta = _evalTheta;
-        int classes = _kind == PolicyKind.Logistic ? 2 : _rows;
+        int classes = _design.Kind == PolicyKind.Logistic ? 2 : _design.Rows;
         if (t_logits is null || t_logits.Length < classes) t_logits = new double[Math.Max(classes, 4)][];
         for (int c = 0; c < classes; c++) t_logits[c] ??= new double[BlockRows];
         t_m ??= new double[BlockRows];
@@ -57,22 +57,22 @@ public sealed partial class Trainer
         Span<double> m = t_m.AsSpan(0, len), s = t_s.AsSpan(0, len);
 
         // Logits z_r = b_r + Σ_k θ[r·F + k]·φ_k. For logistic, class 0 is pinned at 0 and row 0 drives class 1.
-        int first = _kind == PolicyKind.Logistic ? 1 : 0;
+        int first = _design.Kind == PolicyKind.Logistic ? 1 : 0;
         if (first == 1) l[0].AsSpan(0, len).Clear();
-        for (int r = 0; r < _rows; r++)
+        for (int r = 0; r < _design.Rows; r++)
         {
             Span<double> z = l[r + first].AsSpan(0, len);
-            z.Fill(theta[_rows * _features + r]);
-            for (int k = 0; k < _features; k++) ColumnOps.MultiplyAdd(_phi[k].AsSpan(r0, len), theta[r * _features + k], z);
+            z.Fill(theta[_design.Rows * _design.Features + r]);
+            for (int k = 0; k < _design.Features; k++) ColumnOps.MultiplyAdd(_design.Phi[k].AsSpan(r0, len), theta[r * _design.Features + k], z);
         }
 
-        if (_kind == PolicyKind.Linear)
+        if (_design.Kind == PolicyKind.Linear)
         {
             Span<double> res = l[0].AsSpan(0, len);
-            ColumnOps.Subtract(res, _y.AsSpan(r0, len), res);       // ŷ − y
-            if (_weighted)
+            ColumnOps.Subtract(res, _design.Y.AsSpan(r0, len), res);       // ŷ − y
+            if (_design.Weighted)
             {
-                ColumnOps.Multiply(res, _w.AsSpan(r0, len), s);     // w(ŷ − y)
+                ColumnOps.Multiply(res, _design.W.AsSpan(r0, len), s);     // w(ŷ − y)
                 part[0] += OrderedDot.Dot(s, res);
                 ColumnOps.Multiply(s, 2.0, res);
             }
@@ -91,7 +91,7 @@ public sealed partial class Trainer
         for (int c = 0; c < classes; c++) TensorPrimitives.Subtract(l[c].AsSpan(0, len), m, l[c].AsSpan(0, len)); // ≤ 0
         // Loss and greedy accuracy from the shifted logits (before exponentiation, so nothing underflows).
         double loss = 0, correct = 0;
-        ReadOnlySpan<int> y = _labels.AsSpan(r0, len);
+        ReadOnlySpan<int> y = _design.Labels.AsSpan(r0, len);
         for (int i = 0; i < len; i++)
         {
             int yi = y[i];
@@ -112,7 +112,7 @@ public sealed partial class Trainer
         // −log p_y = log s − (l_y − m), summed (weighted) with SIMD.
         TensorPrimitives.Log(s, s);
         TensorPrimitives.Subtract(s, m, s);
-        loss = _weighted ? OrderedDot.Dot(s, _w.AsSpan(r0, len)) : OrderedDot.Sum(s);
+        loss = _design.Weighted ? OrderedDot.Dot(s, _design.W.AsSpan(r0, len)) : OrderedDot.Sum(s);
 
         if (_entWeight != 0)
         {
@@ -121,7 +121,7 @@ public sealed partial class Trainer
             {
                 double h = 0;
                 for (int c = 0; c < classes; c++) { double pc = l[c][i]; if (pc > 0) h -= pc * Math.Log(pc); }
-                double wi = _weighted ? _w[r0 + i] : 1.0;
+                double wi = _design.Weighted ? _design.W[r0 + i] : 1.0;
                 loss -= _entWeight * wi * h;
                 for (int c = 0; c < classes; c++)
                 {
@@ -132,8 +132,8 @@ public sealed partial class Trainer
         }
         if (_withHessian) AccumulateHessian(part, l, first, classes, r0, len);
         for (int i = 0; i < len; i++) l[y[i]][i] -= 1.0;                 // p_c − [y = c] (+ entropy term)
-        if (_weighted)
-            for (int c = first; c < classes; c++) TensorPrimitives.Multiply(l[c].AsSpan(0, len), _w.AsSpan(r0, len), l[c].AsSpan(0, len));
+        if (_design.Weighted)
+            for (int c = first; c < classes; c++) TensorPrimitives.Multiply(l[c].AsSpan(0, len), _design.W.AsSpan(r0, len), l[c].AsSpan(0, len));
         part[0] += loss;
         part[1] += correct;
         AccumulateGradient(part, l, first, r0, len);
@@ -145,34 +145,34 @@ public sealed partial class Trainer
     /// </summary>
     private void ExecuteChunkScalar(int block)
     {
-        int r0 = block * BlockRows, r1 = Math.Min(_n, r0 + BlockRows);
+        int r0 = block * BlockRows, r1 = Math.Min(_design.N, r0 + BlockRows);
         double[] theta = _evalTheta;
         Span<double> part = _partials.AsSpan(block * _partialStride, _partialStride);
         part.Clear();
         Span<double> grad = part[2..];
-        int classes = _kind == PolicyKind.Logistic ? 2 : _rows, first = _kind == PolicyKind.Logistic ? 1 : 0;
+        int classes = _design.Kind == PolicyKind.Logistic ? 2 : _design.Rows, first = _design.Kind == PolicyKind.Logistic ? 1 : 0;
         Span<double> l = stackalloc double[Math.Max(classes, 1)];
         Span<double> res = stackalloc double[Math.Max(classes, 1)];
         double loss = 0, correct = 0;
         for (int i = r0; i < r1; i++)
         {
-            double w = _weighted ? _w[i] : 1.0;
+            double w = _design.Weighted ? _design.W[i] : 1.0;
             l.Clear();
-            for (int r = 0; r < _rows; r++)
+            for (int r = 0; r < _design.Rows; r++)
             {
-                double z = theta[_rows * _features + r];
-                for (int k = 0; k < _features; k++) z += theta[r * _features + k] * _phi[k][i];
+                double z = theta[_design.Rows * _design.Features + r];
+                for (int k = 0; k < _design.Features; k++) z += theta[r * _design.Features + k] * _design.Phi[k][i];
                 l[r + first] = z;
             }
-            if (_kind == PolicyKind.Linear)
+            if (_design.Kind == PolicyKind.Linear)
             {
-                double e = l[0] - _y[i];
+                double e = l[0] - _design.Y[i];
                 loss += w * e * e;
                 res[0] = w * 2 * e;
             }
             else
             {
-                int y = _labels[i];
+                int y = _design.Labels[i];
                 double m = l[0];
                 for (int c = 1; c < classes; c++) m = Math.Max(m, l[c]);
                 double s = 0;
@@ -190,11 +190,11 @@ public sealed partial class Trainer
                     res[c] = w * (pc - (c == y ? 1 : 0) + _entWeight * pc * (lp + h));
                 }
             }
-            for (int r = 0; r < _rows; r++)
+            for (int r = 0; r < _design.Rows; r++)
             {
                 double g = res[r + first];
-                for (int k = 0; k < _features; k++) grad[r * _features + k] += g * _phi[k][i];
-                grad[_rows * _features + r] += g;
+                for (int k = 0; k < _design.Features; k++) grad[r * _design.Features + k] += g * _design.Phi[k][i];
+                grad[_design.Rows * _design.Features + r] += g;
             }
         }
         part[0] = loss;
@@ -207,11 +207,11 @@ public sealed partial class Trainer
     // (the fused kernel's Vector256 lanes; the scalar path adds into lane 0).
     // A two-class softmax needs one row pair, not three: p₁ = 1 − p₀ makes the weights p₀(1 − p₀), −p₀p₁ and p₁(1 − p₁)
     // equal up to sign, so its Hessian is [[B, −B], [−B, B]] with one block B (a third of the work per row).
-    private bool TwoClassSoftmax => _kind == PolicyKind.Softmax && _rows == 2;
+    private bool TwoClassSoftmax => _design.Kind == PolicyKind.Softmax && _design.Rows == 2;
 
-    private int HessianPairsRS => TwoClassSoftmax ? 1 : _rows * (_rows + 1) / 2;
+    private int HessianPairsRS => TwoClassSoftmax ? 1 : _design.Rows * (_design.Rows + 1) / 2;
 
-    private int HessianPairsAB => (_features + 1) * (_features + 2) / 2;
+    private int HessianPairsAB => (_design.Features + 1) * (_design.Features + 2) / 2;
 
     /// <summary>The calling thread's gradient accumulators (<paramref name="length"/> doubles), cleared.</summary>
     private static Span<double> GradientAccumulators(int length)
@@ -236,13 +236,13 @@ public sealed partial class Trainer
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void AccumulateHessian(Span<double> part, double[][] prob, int first, int classes, int r0, int len)
     {
-        int rows = _rows, f = _features, fe = f + 1, pairsAB = HessianPairsAB;
+        int rows = _design.Rows, f = _design.Features, fe = f + 1, pairsAB = HessianPairsAB;
         Span<double> acc = HessianAccumulators();
         Span<double> c = stackalloc double[HessianPairsRS];
         Span<double> phi = stackalloc double[fe];
         for (int i = 0; i < len; i++)
         {
-            double w = _weighted ? _w[r0 + i] : 1.0;
+            double w = _design.Weighted ? _design.W[r0 + i] : 1.0;
             int k = 0;
             if (TwoClassSoftmax) c[0] = w * (prob[0][i] * prob[1][i]);
             else
@@ -252,7 +252,7 @@ public sealed partial class Trainer
                         double pr = prob[r + first][i], ps = prob[s2 + first][i];
                         c[k] = w * (r == s2 ? pr * (1 - ps) : -(pr * ps));
                     }
-            for (int a = 0; a < f; a++) phi[a] = _phi[a][r0 + i];
+            for (int a = 0; a < f; a++) phi[a] = _design.Phi[a][r0 + i];
             phi[f] = 1.0;
             int ab = 0;
             for (int a = 0; a < fe; a++)
@@ -268,7 +268,7 @@ public sealed partial class Trainer
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void StoreHessian(Span<double> part)
     {
-        int rows = _rows, f = _features, fe = f + 1, p = rows * f + rows, pairsAB = HessianPairsAB;
+        int rows = _design.Rows, f = _design.Features, fe = f + 1, p = rows * f + rows, pairsAB = HessianPairsAB;
         Span<double> acc = HessianAccumulators();
         Span<double> h = part.Slice(2 + p, p * p);
         int kk = 0;
@@ -302,7 +302,7 @@ public sealed partial class Trainer
     {
         int n4 = len & ~3;
         if (n4 == 0) return 0;
-        int rows = _rows, classes = rows, f = TF.Value > 0 ? TF.Value : _features, fe = f + 1, p = rows * f + rows;
+        int rows = _design.Rows, classes = rows, f = TF.Value > 0 ? TF.Value : _design.Features, fe = f + 1, p = rows * f + rows;
         int pairsRS = HessianPairsRS, pairsAB = HessianPairsAB;
         double[] theta = _evalTheta;
         Span<double> gacc = GradientAccumulators(rows * fe * 4);
@@ -314,8 +314,8 @@ public sealed partial class Trainer
         ref double zr = ref MemoryMarshal.GetReference(z);
         ref double pv = ref MemoryMarshal.GetReference(phiv);
         ref double th = ref MemoryMarshal.GetArrayDataReference(theta);
-        ref int lab = ref MemoryMarshal.GetArrayDataReference(_labels);
-        double[][] cols = _phi;
+        ref int lab = ref MemoryMarshal.GetArrayDataReference(_design.Labels);
+        double[][] cols = _design.Phi;
         var lossAcc = Vector256<double>.Zero;
         var hits = Vector256<double>.Zero;
         var one = Vector256<double>.One;
@@ -357,11 +357,11 @@ public sealed partial class Trainer
                 e.StoreUnsafe(ref zr, (nuint)(c * 4));
                 s += e;
             }
-            var w = _weighted ? Vector256.LoadUnsafe(ref _w[row]) : one;
+            var w = _design.Weighted ? Vector256.LoadUnsafe(ref _design.W[row]) : one;
             // −log p_y = log s − (z_y − m). Unweighted, the logs of eight groups are taken at once as the log of the
             // product of their s (each in [1, K], so the product cannot overflow).
             lossAcc -= w * (zy - m);
-            if (_weighted) lossAcc = Vector256.FusedMultiplyAdd(w, Vector256.Log(s), lossAcc);
+            if (_design.Weighted) lossAcc = Vector256.FusedMultiplyAdd(w, Vector256.Log(s), lossAcc);
             else
             {
                 sProduct *= s;
@@ -426,11 +426,11 @@ public sealed partial class Trainer
     private void AccumulateGradient(Span<double> part, double[][] residual, int first, int r0, int len)
     {
         Span<double> grad = part[2..];
-        for (int r = 0; r < _rows; r++)
+        for (int r = 0; r < _design.Rows; r++)
         {
             ReadOnlySpan<double> g = residual[r + first].AsSpan(0, len);
-            for (int k = 0; k < _features; k++) grad[r * _features + k] += OrderedDot.Dot(g, _phi[k].AsSpan(r0, len));
-            grad[_rows * _features + r] += OrderedDot.Sum(g);
+            for (int k = 0; k < _design.Features; k++) grad[r * _design.Features + k] += OrderedDot.Dot(g, _design.Phi[k].AsSpan(r0, len));
+            grad[_design.Rows * _design.Features + r] += OrderedDot.Sum(g);
         }
     }
 }

@@ -17,7 +17,7 @@ public sealed partial class Trainer
     /// </summary>
     private void SolveRidge()
     {
-        int f = _features, p = f + 1;
+        int f = _design.Features, p = f + 1;
         if (_pool is null) for (int k = 0; k <= f; k++) RidgeRow(k);
         else _pool.Run(_ridgeRows ??= new RidgeRows(this), p);
         Span<double> a = _chol.AsSpan(0, p * p);
@@ -34,18 +34,18 @@ public sealed partial class Trainer
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void RidgeRow(int k)
     {
-        int f = _features, p = f + 1, n = _n;
-        double inv = 1.0 / _weightSum;
+        int f = _design.Features, p = f + 1, n = _design.N;
+        double inv = 1.0 / _design.WeightSum;
         Span<double> a = _chol.AsSpan(0, p * p);
         ReadOnlySpan<double> wxk;
-        if (k < f && !_weighted) wxk = _phi[k].AsSpan(0, n);
+        if (k < f && !_design.Weighted) wxk = _design.Phi[k].AsSpan(0, n);
         else
         {
             // w·φ_k, the weights alone (the bias column), or ones, in this thread's scratch.
-            if (t_weightedColumn is null || t_weightedColumn.Length < n) t_weightedColumn = new double[Math.Max(n, _phi.Length > 0 ? _phi[0].Length : n)];
+            if (t_weightedColumn is null || t_weightedColumn.Length < n) t_weightedColumn = new double[Math.Max(n, _design.Phi.Length > 0 ? _design.Phi[0].Length : n)];
             Span<double> column = t_weightedColumn.AsSpan(0, n);
-            if (k < f) ColumnOps.Multiply(_phi[k].AsSpan(0, n), _w.AsSpan(0, n), column);
-            else if (_weighted) _w.AsSpan(0, n).CopyTo(column);
+            if (k < f) ColumnOps.Multiply(_design.Phi[k].AsSpan(0, n), _design.W.AsSpan(0, n), column);
+            else if (_design.Weighted) _design.W.AsSpan(0, n).CopyTo(column);
             else column.Fill(1.0);
             wxk = column;
         }
@@ -53,20 +53,20 @@ public sealed partial class Trainer
         int l = 0;
         for (int last = Math.Min(k, f - 1); l + 3 <= last; l += 4)
         {
-            OrderedDot.Dot4(wxk, _phi[l].AsSpan(0, n), _phi[l + 1].AsSpan(0, n), _phi[l + 2].AsSpan(0, n), _phi[l + 3].AsSpan(0, n), four);
+            OrderedDot.Dot4(wxk, _design.Phi[l].AsSpan(0, n), _design.Phi[l + 1].AsSpan(0, n), _design.Phi[l + 2].AsSpan(0, n), _design.Phi[l + 3].AsSpan(0, n), four);
             for (int j = 0; j < 4; j++) a[k * p + l + j] = a[(l + j) * p + k] = four[j] * inv;
         }
         for (; l <= k; l++)
         {
-            double v = l < f ? OrderedDot.Dot(wxk, _phi[l].AsSpan(0, n)) : OrderedDot.Sum(wxk);
+            double v = l < f ? OrderedDot.Dot(wxk, _design.Phi[l].AsSpan(0, n)) : OrderedDot.Sum(wxk);
             a[k * p + l] = a[l * p + k] = v * inv;
         }
-        _q[k] = OrderedDot.Dot(wxk, _y.AsSpan(0, n)) * inv;
+        _q[k] = OrderedDot.Dot(wxk, _design.Y.AsSpan(0, n)) * inv;
     }
 
     /// <summary>The rows of the normal matrix as a pool job, the longest (last) rows first so that the threads finish together.</summary>
     private sealed class RidgeRows(Trainer trainer) : IChunkJob
     {
-        public void ExecuteChunk(int chunk) => trainer.RidgeRow(trainer._features - chunk);
+        public void ExecuteChunk(int chunk) => trainer.RidgeRow(trainer._design.Features - chunk);
     }
 }

@@ -51,7 +51,7 @@ public sealed partial class Trainer
     /// subsample can be separable where the full data set is not, and its optimum is then no place to start from).
     /// </summary>
     /// <summary>Whether this fit is large enough to warm up (and so is every refit of a grown data set).</summary>
-    private bool WarmsUp => _blocks >= WarmupMinBlocks && Options.SubsampleWarmup;
+    private bool WarmsUp => _design.Blocks >= WarmupMinBlocks && Options.SubsampleWarmup;
 
     /// <summary>Whether a Newton solve may skip the Hessian of a final step (see <see cref="NewtonSolver.Minimize"/>).</summary>
     private bool SkipsFinalHessian => WarmsUp && !Options.FullFinalHessian;
@@ -81,12 +81,12 @@ public sealed partial class Trainer
     private bool BeginWarmup()
     {
         double weight = 0;
-        for (int b = 0; b < _blocks; b++)
+        for (int b = 0; b < _design.Blocks; b++)
         {
             int r0 = b * BlockRows;
-            var (s0, len) = WarmupSlice(b, r0, Math.Min(_n, r0 + BlockRows) - r0);
-            if (!_weighted) weight += len;
-            else for (int i = s0; i < s0 + len; i++) weight += _w[i];
+            var (s0, len) = WarmupSlice(b, r0, Math.Min(_design.N, r0 + BlockRows) - r0);
+            if (!_design.Weighted) weight += len;
+            else for (int i = s0; i < s0 + len; i++) weight += _design.W[i];
         }
         if (!(weight > 0)) return false;
         _warmupWeightSum = weight;

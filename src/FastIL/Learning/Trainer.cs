@@ -14,6 +14,13 @@ namespace FastIL.Learning;
 /// added in block order, so the result does not depend on the number of threads. All buffers live in the trainer:
 /// after the first fit of a given shape, a fit allocates nothing.
 /// </summary>
+/// <remarks>
+/// Its parts: the fit's prepared inputs (<see cref="DesignData"/>), the objective (this class: <c>Evaluate</c> over
+/// the row kernels of <c>Trainer.Kernels.cs</c>, <c>Trainer.BinaryKernel.cs</c> and <c>Trainer.SmallSums.cs</c>), which
+/// partial sums a refit can take over (<see cref="PartialSumsRecord"/>), and the solvers, each with its own workspace
+/// (<see cref="NewtonSolver"/> and <see cref="LbfgsSolver"/> over <see cref="IObjective"/>; Adam and the ridge's closed
+/// form in <c>Trainer.Adam.cs</c> and <c>Trainer.Ridge.cs</c>).
+/// </remarks>
 public sealed partial class Trainer : IChunkJob, IObjective, IDisposable
 {
     /// <summary>Rows per gradient block (fixed: the reduction order depends on it, not on threads).</summary>
@@ -24,14 +31,11 @@ public sealed partial class Trainer : IChunkJob, IObjective, IDisposable
     public const int BlockRows = 4096;
 
     private readonly WorkerPool? _pool;
-    // Design matrix, column-major: one double column per feature; standardized inputs.
-    private double[][] _phi = [], _z = [];
-    private double[] _y = [], _w = [];
-    private int[] _labels = [];
-    private int _n, _features, _rows, _classes;
-    private PolicyKind _kind;
-    private bool _weighted;
-    private double _weightSum, _entWeight;
+    // The fit's inputs as the kernels read them (DesignData.cs); the rest of this class is the objective and its solvers.
+    private readonly DesignData _design = new();
+    // Which parameters and rows the per-block partial sums describe, for refits that can take them over.
+    private readonly PartialSumsRecord _reuse = new();
+    private double _entWeight;
     // Per-block partial sums: [loss, correct, grad(P)] for each block.
     private double[] _partials = [];
     private int _partialStride;
@@ -41,7 +45,6 @@ public sealed partial class Trainer : IChunkJob, IObjective, IDisposable
     private double[] _chol = [];
     private readonly NewtonSolver _newton = new();
     private LbfgsSolver? _lbfgs;
-    private int _blocks;
 
     [ThreadStatic] private static double[][]? t_logits;
     [ThreadStatic] private static double[]? t_m, t_s;
@@ -77,10 +80,10 @@ public sealed partial class Trainer : IChunkJob, IObjective, IDisposable
 
         Solver solver = Options.Solver;
         if (solver == Solver.Auto)
-            solver = _kind == PolicyKind.Linear ? Solver.Cholesky
+            solver = _design.Kind == PolicyKind.Linear ? Solver.Cholesky
                 : p <= Options.NewtonMaxParameters && _entWeight == 0 && !Options.ScalarReference ? Solver.Newton : Solver.Lbfgs;
-        if (solver == Solver.Cholesky && _kind != PolicyKind.Linear) throw new ArgumentException("the Cholesky solver fits linear (mean squared error) policies only");
-        if (solver == Solver.Newton && (_kind == PolicyKind.Linear || _entWeight != 0 || Options.ScalarReference)) throw new ArgumentException("the Newton solver fits discrete policies without an entropy bonus (SIMD kernel only)");
+        if (solver == Solver.Cholesky && _design.Kind != PolicyKind.Linear) throw new ArgumentException("the Cholesky solver fits linear (mean squared error) policies only");
+        if (solver == Solver.Newton && (_design.Kind == PolicyKind.Linear || _entWeight != 0 || Options.ScalarReference)) throw new ArgumentException("the Newton solver fits discrete policies without an entropy bonus (SIMD kernel only)");
         UsedSolver = solver;
 
         int iterations;
@@ -90,7 +93,7 @@ public sealed partial class Trainer : IChunkJob, IObjective, IDisposable
         {
             WarmUp(p);
             // A fit large enough to warm up starts its next refit from a subsample solve, so no refit reuses this
-            // solve's last Hessian sums (Trainer.PartialReuse.cs): its final pass may skip them.
+            // solve's last Hessian sums (PartialSumsRecord): its final pass may skip them.
             (iterations, converged) = _newton.Minimize(this, p, ref _theta, ref _g, ref _xNew, ref _gNew, Options.MaxIterations, Options.GradientTolerance,
                 skipFinalHessian: SkipsFinalHessian);
         }
@@ -107,8 +110,8 @@ public sealed partial class Trainer : IChunkJob, IObjective, IDisposable
         if (solver == Solver.Cholesky) converged = gn <= Math.Max(Options.GradientTolerance, 1e-9);
         _theta.AsSpan(0, policy.Weights.Length).CopyTo(policy.Weights);
         _theta.AsSpan(policy.Weights.Length, policy.Bias.Length).CopyTo(policy.Bias);
-        double accuracy = _kind == PolicyKind.Linear ? double.NaN : correct / _n;
-        double mse = _kind == PolicyKind.Linear ? f - 0.5 * Options.L2 * SquaredNorm(_theta.AsSpan(0, policy.Weights.Length)) : double.NaN;
+        double accuracy = _design.Kind == PolicyKind.Linear ? double.NaN : correct / _design.N;
+        double mse = _design.Kind == PolicyKind.Linear ? f - 0.5 * Options.L2 * SquaredNorm(_theta.AsSpan(0, policy.Weights.Length)) : double.NaN;
         return new FitResult(f, iterations, gn, converged || gn <= Options.GradientTolerance, accuracy, mse);
     }
 
@@ -140,97 +143,19 @@ public sealed partial class Trainer : IChunkJob, IObjective, IDisposable
         policy.Bias.CopyTo(_theta, policy.Weights.Length);
     }
 
-    private void Validate(Dataset data, LinearPolicy policy)
-    {
-        if (data.Count == 0) throw new ArgumentException("the data set is empty");
-        if (data.InputDim != policy.InputDim) throw new ArgumentException($"the data has {data.InputDim} inputs; the policy expects {policy.InputDim}");
-        if (data.Continuous != (policy.Kind == PolicyKind.Linear))
-            throw new ArgumentException(policy.Kind == PolicyKind.Linear ? "a linear policy needs continuous targets" : "a discrete policy needs integer labels");
-        if (!data.Continuous)
-        {
-            // Labels this trainer has checked already (the same data set, only appended to since) are not read again:
-            // a DAgger refit checks the new rows only.
-            bool known = ReferenceEquals(data, _checkedData) && data.Generation == _checkedGeneration && policy.NumActions == _checkedActions;
-            int from = known ? Math.Min(_checkedRows, data.Count) : 0;
-            int bad = FastIL.Envs.ActionCheck.FirstOutOfRange(data.Labels[from..], policy.NumActions);
-            if (bad >= 0) throw new ArgumentException($"row {from + bad}: label {data.Labels[from + bad]} is outside [0, {policy.NumActions - 1}]");
-            (_checkedData, _checkedGeneration, _checkedActions, _checkedRows) = (data, data.Generation, policy.NumActions, data.Count);
-        }
-    }
+    private void Validate(Dataset data, LinearPolicy policy) => _design.Validate(data, policy);
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Prepare(Dataset data, LinearPolicy policy, bool restandardize = true)
     {
-        _n = data.Count;
-        _kind = policy.Kind;
-        _features = policy.FeatureDim;
-        _rows = policy.Rows;
-        _classes = policy.Kind == PolicyKind.Linear ? 1 : policy.NumActions;
         _entWeight = policy.Kind == PolicyKind.Linear ? 0 : Options.EntropyWeight;
-        int d = policy.InputDim, cap = data.Capacity;
-        if (policy.Rows > Policies.PolicyJson.MaxActions) throw new ArgumentException($"a policy with {policy.Rows} actions is beyond the trainer's {Policies.PolicyJson.MaxActions}");
-        long design = MemoryBudget.DesignBytes(cap, d, policy.Features.Kind == FeatureKind.Identity ? 0 : policy.FeatureDim);
-        if (!MemoryBudget.Fits(design)) throw MemoryBudget.Error(design, $"fitting {data.Count} rows × {policy.FeatureDim} features", "fewer rows or features");
-        if (ReferenceEquals(_phi, _z)) _phi = [];
-        Grow(ref _z, d, cap);
-        if (policy.Features.Kind == FeatureKind.Identity) { ReturnColumns(ref _phi); _phi = _z; }   // the standardized inputs are the features
-        else Grow(ref _phi, _features, cap);
-
-        if (policy.Standardize && restandardize)
-        {
-            for (int j = 0; j < d; j++)
-            {
-                ReadOnlySpan<float> x = data.Column(j);
-                double sum = 0;
-                for (int i = 0; i < _n; i++) sum += x[i];
-                double mean = sum / _n, ss = 0;
-                for (int i = 0; i < _n; i++) { double t = x[i] - mean; ss += t * t; }
-                double std = Math.Sqrt(ss / _n);
-                policy.Mean[j] = mean;
-                policy.Std[j] = std > 0 ? std : 1.0;
-            }
-        }
         // Two-class fits on the raw (or standardized) inputs read the data set's float32 columns directly, standardizing
-        // on the fly with the same two roundings (BinaryRows): no double copy of the inputs per refit. Only the rows after
-        // the last multiple of four, which the span path handles, are widened here.
-        _direct = policy.Features.Kind == FeatureKind.Identity && Vector256.IsHardwareAccelerated && !Options.ScalarReference && !Options.ScalarHessian && !Options.DesignMatrix
-            && (_kind == PolicyKind.Logistic || (_kind == PolicyKind.Softmax && _rows == 2)) && _entWeight == 0;
-        _data = _direct ? data : null;
-        _dataForReuse = data;
-        _featureMap = policy.Features;
-        GrowArray(ref _shift, d);
-        GrowArray(ref _scale, d);
-        int from = _direct ? _n & ~3 : 0;
-        for (int j = 0; j < d; j++)
-        {
-            _shift[j] = policy.Standardize ? policy.Mean[j] : 0.0;
-            _scale[j] = policy.Standardize ? 1.0 / policy.Std[j] : 1.0;
-            // Exact widening, then (x − mean) · (1/std) with the scalar formula's two roundings.
-            ColumnOps.Widen(data.Column(j)[from.._n], _z[j].AsSpan(from, _n - from), policy.Standardize, policy.Mean[j], _scale[j]);
-        }
-        if (policy.Features.Kind != FeatureKind.Identity) policy.Features.Apply<double>(_z, _phi, 0, _n);
-
-        if (data.Continuous)
-        {
-            GrowArray(ref _y, cap);
-            ReadOnlySpan<float> t = data.Targets;
-            for (int i = 0; i < _n; i++) _y[i] = t[i];
-        }
-        else _labels = data.RawLabels;   // read in place (the kernels only read them): no copy per refit
-        _weighted = data.HasWeights;
-        if (_weighted)
-        {
-            GrowArray(ref _w, cap);
-            ReadOnlySpan<float> w = data.Weights;
-            double s = 0;
-            for (int i = 0; i < _n; i++) { _w[i] = w[i]; s += w[i]; }
-            if (!(s > 0)) throw new ArgumentException("row weights must have a positive sum");
-            _weightSum = s;
-        }
-        else _weightSum = _n;
-
+        // on the fly with the same two roundings (BinaryRows): no double copy of the inputs per refit.
+        bool direct = policy.Features.Kind == FeatureKind.Identity && Vector256.IsHardwareAccelerated && !Options.ScalarReference && !Options.ScalarHessian
+            && !Options.DesignMatrix && (policy.Kind == PolicyKind.Logistic || (policy.Kind == PolicyKind.Softmax && policy.Rows == 2)) && _entWeight == 0;
+        _design.Prepare(data, policy, restandardize, direct);
+        int cap = data.Capacity;
         int p = policy.ParameterCount;
-        _blocks = (_n + BlockRows - 1) / BlockRows;
         _partialStride = p + 2 + (p <= Options.NewtonMaxParameters || Options.Solver == Solver.Newton ? p * p : 0);
         // Sized for the data set's capacity, and kept when it grows: the complete blocks' partials may serve the next fit.
         int capBlocks = (cap + BlockRows - 1) / BlockRows;
@@ -243,32 +168,7 @@ public sealed partial class Trainer : IChunkJob, IObjective, IDisposable
             _adamM = new double[p];
             _adamV = new double[p];
         }
-        GrowArray(ref _order, _blocks);
-    }
-
-    // The design-matrix columns (one double per row each, large-object-heap sized for a few thousand rows) come from
-    // the shared array pool and go back on Dispose: a program running thousands of short fits with fresh trainers
-    // (one DAgger run each) would otherwise allocate them every time, and the Gen2 collections that follow cost as
-    // much as the fits. Pooled arrays may hold old values: Prepare writes every row a fit reads.
-    private static void Grow(ref double[][] cols, int count, int cap)
-    {
-        if (cols.Length != count)
-        {
-            ReturnColumns(ref cols);
-            cols = new double[count][];
-        }
-        for (int j = 0; j < count; j++)
-        {
-            if (cols[j] is not null && cols[j].Length >= cap) continue;
-            if (cols[j] is not null) System.Buffers.ArrayPool<double>.Shared.Return(cols[j]);
-            cols[j] = System.Buffers.ArrayPool<double>.Shared.Rent(cap);
-        }
-    }
-
-    private static void ReturnColumns(ref double[][] cols)
-    {
-        foreach (double[]? c in cols) if (c is not null) System.Buffers.ArrayPool<double>.Shared.Return(c);
-        cols = [];
+        GrowArray(ref _order, _design.Blocks);
     }
 
     private static void GrowArray<TE>(ref TE[] a, int cap)
@@ -284,18 +184,8 @@ public sealed partial class Trainer : IChunkJob, IObjective, IDisposable
     ReadOnlySpan<double> IObjective.Hessian => _hess;
 
     private double[] _evalTheta = [];
-    // Direct mode (see Prepare): the data set whose float32 columns BinaryRows reads, and per input the standardization
-    // z = (x − shift)·scale (0 and 1 when off).
-    private bool _direct;
-    private Dataset? _data;
-    // The data set of the current fit (any mode), and the first block an evaluation computes (those before it are reused).
-    private Dataset? _dataForReuse;
-    // The data set whose first _checkedRows labels are known to lie in [0, _checkedActions).
-    private Dataset? _checkedData;
-    private long _checkedGeneration;
-    private int _checkedActions, _checkedRows;
+    // The first block an evaluation computes (those before it are reused).
     private int _firstBlock;
-    private double[] _shift = [], _scale = [];
     // The last evaluation's arrays and results, and a version bumped whenever parameters are written in place.
     private (double[]? Theta, double[]? Grad, int Version, double F, double Correct) _lastEval;
     private int _thetaVersion;
@@ -309,28 +199,28 @@ public sealed partial class Trainer : IChunkJob, IObjective, IDisposable
     {
         _evalTheta = theta;
         _thetaVersion++;
-        _firstBlock = _warmup ? 0 : ReusableBlocks(theta);
-        int fresh = _blocks - _firstBlock;
+        _firstBlock = _warmup ? 0 : _reuse.ReusableBlocks(_design, theta, _withHessian, _partialStride);
+        int fresh = _design.Blocks - _firstBlock;
         if (_pool is null) for (int c = 0; c < fresh; c++) ExecuteChunk(c);
         else if (fresh > 0) _pool.Run(this, fresh);
         _firstBlock = 0;
-        if (_warmup) ForgetPartials();
-        else RecordPartials(theta);
+        if (_warmup) _reuse.Forget();
+        else _reuse.Record(_design, theta, _withHessian, _partialStride);
         int p = theta.Length;
         Span<double> g = grad.AsSpan(0, p);
         g.Clear();
         double loss = 0;
         correct = 0;
-        for (int b = 0; b < _blocks; b++)
+        for (int b = 0; b < _design.Blocks; b++)
         {
             ReadOnlySpan<double> part = _partials.AsSpan(b * _partialStride, _partialStride);
             loss += part[0];
             correct += part[1];
             TensorPrimitives.Add(g, part.Slice(2, p), g);
         }
-        double inv = 1.0 / (_warmup ? _warmupWeightSum : _weightSum);
+        double inv = 1.0 / (_warmup ? _warmupWeightSum : _design.WeightSum);
         TensorPrimitives.Multiply(g, inv, g);
-        int nw = _rows * _features;
+        int nw = _design.Rows * _design.Features;
         double lambda = Options.L2;
         if (lambda > 0) TensorPrimitives.MultiplyAdd(theta.AsSpan(0, nw), lambda, g[..nw], g[..nw]);
         double f = loss * inv + 0.5 * lambda * SquaredNorm(theta.AsSpan(0, nw));
@@ -358,18 +248,19 @@ public sealed partial class Trainer : IChunkJob, IObjective, IDisposable
         int p = theta.Length;
         Span<double> h = _hess.AsSpan(0, p * p);
         h.Clear();
-        for (int b = 0; b < _blocks; b++) TensorPrimitives.Add(h, _partials.AsSpan(b * _partialStride + 2 + p, p * p), h);
-        TensorPrimitives.Multiply(h, 1.0 / (_warmup ? _warmupWeightSum : _weightSum), h);
-        for (int k = 0; k < _rows * _features; k++) h[k * p + k] += Options.L2;
+        for (int b = 0; b < _design.Blocks; b++) TensorPrimitives.Add(h, _partials.AsSpan(b * _partialStride + 2 + p, p * p), h);
+        TensorPrimitives.Multiply(h, 1.0 / (_warmup ? _warmupWeightSum : _design.WeightSum), h);
+        for (int k = 0; k < _design.Rows * _design.Features; k++) h[k * p + k] += Options.L2;
         return f;
     }
+
+    /// <summary>Blocks whose partials this trainer has taken over from a previous evaluation instead of recomputing (tests).</summary>
+    internal long ReusedBlocks => _reuse.ReusedBlocks;
 
     /// <summary>Stops the worker threads.</summary>
     public void Dispose()
     {
         _pool?.Dispose();
-        if (ReferenceEquals(_phi, _z)) _phi = [];
-        ReturnColumns(ref _phi);
-        ReturnColumns(ref _z);
+        _design.Dispose();
     }
 }
