@@ -74,7 +74,10 @@ public class SweepTests
     public void KilledSweep_ResumesAndMatchesAnUninterruptedOne_ByteForByte()
     {
         string dir = CliRunner.TempDir();
-        string spec = Write(dir, "spec.json", Spec.Replace("\"eval-episodes\": 60", "\"eval-episodes\": 400"));
+        // Runs long enough that the kill lands well before the 32nd, even on a loaded machine: at 400 evaluation episodes a
+        // run took 1-2 ms, and a test host slowed by a build's leftover processes once saw all 32 journaled before its kill
+        // took effect. At 10000 a run takes about 30 ms, so the other 29 take some 0.4 s on two threads.
+        string spec = Write(dir, "spec.json", Spec.Replace("\"eval-episodes\": 60", "\"eval-episodes\": 10000"));
         string full = Path.Combine(dir, "full"), killed = Path.Combine(dir, "killed");
         Assert.Equal(0, CliRunner.Run("sweep", spec, "--out", full, "--threads", "2", "--quiet").Code);
 
