@@ -1,4 +1,3 @@
-using System.Numerics.Tensors;
 
 namespace FastIL.Learning;
 
@@ -36,25 +35,25 @@ internal sealed class LbfgsSolver(int memory)
             {
                 int i = (head - 1 - k + mem) % mem;
                 _alpha[i] = _rho[i] * OrderedDot.Dot(_s[i], _q);
-                TensorPrimitives.MultiplyAdd(_yy[i], -_alpha[i], _q, _q);
+                ParameterOps.MultiplyAdd(_yy[i], -_alpha[i], _q, _q);
             }
             if (stored > 0)
             {
                 int last = (head - 1 + mem) % mem;
                 double gamma = OrderedDot.Dot(_s[last], _yy[last]) / OrderedDot.Dot(_yy[last], _yy[last]);
-                TensorPrimitives.Multiply(_q, gamma, _q);
+                ParameterOps.Multiply(_q, gamma, _q);
             }
             for (int k = stored - 1; k >= 0; k--)
             {
                 int i = (head - 1 - k + mem) % mem;
                 double beta = _rho[i] * OrderedDot.Dot(_yy[i], _q);
-                TensorPrimitives.MultiplyAdd(_s[i], _alpha[i] - beta, _q, _q);
+                ParameterOps.MultiplyAdd(_s[i], _alpha[i] - beta, _q, _q);
             }
-            TensorPrimitives.Negate(_q, _d);
+            ParameterOps.Negate(_q, _d);
             double gd = OrderedDot.Dot(g, _d);
             if (!(gd < 0))
             {
-                TensorPrimitives.Negate(g, _d);
+                ParameterOps.Negate(g, _d);
                 gd = -gn * gn;
                 stored = 0;
             }
@@ -64,15 +63,15 @@ internal sealed class LbfgsSolver(int memory)
             bool accepted = false;
             for (int ls = 0; ls < 60; ls++)
             {
-                TensorPrimitives.MultiplyAdd(_d, t, x, xNew);
+                ParameterOps.MultiplyAdd(_d, t, x, xNew);
                 fNew = objective.Value(xNew, gNew);
                 if (fNew <= f + 1e-4 * t * gd) { accepted = true; break; }
                 t *= 0.5;
             }
             if (!accepted) return (it, false); // no decrease possible at double precision
 
-            TensorPrimitives.Subtract(xNew, x, _s[head]);
-            TensorPrimitives.Subtract(gNew, g, _yy[head]);
+            ParameterOps.Subtract(xNew, x, _s[head]);
+            ParameterOps.Subtract(gNew, g, _yy[head]);
             double sy = OrderedDot.Dot(_s[head], _yy[head]);
             if (sy > 1e-300)
             {

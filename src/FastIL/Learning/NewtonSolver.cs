@@ -1,4 +1,3 @@
-using System.Numerics.Tensors;
 
 namespace FastIL.Learning;
 
@@ -44,7 +43,7 @@ internal sealed class NewtonSolver
                 factored = Cholesky.Factor(_chol.AsSpan(0, p * p), p);
             }
             if (!factored) return (it, false);
-            TensorPrimitives.Negate(g.AsSpan(0, p), _q.AsSpan(0, p));
+            ParameterOps.Negate(g.AsSpan(0, p), _q.AsSpan(0, p));
             Cholesky.Solve(_chol.AsSpan(0, p * p), p, _q.AsSpan(0, p), _d.AsSpan(0, p));
             double gd = OrderedDot.Dot(g.AsSpan(0, p), _d.AsSpan(0, p));
             if (!(gd < 0)) return (it, false);
@@ -54,7 +53,7 @@ internal sealed class NewtonSolver
             bool accepted = false, haveHessian = false;
             for (int ls = 0; ls < 60; ls++)
             {
-                TensorPrimitives.MultiplyAdd(_d, t, x, xNew);
+                ParameterOps.MultiplyAdd(_d, t, x, xNew);
                 haveHessian = ls == 0 && !predictConverged;
                 fNew = haveHessian ? objective.ValueWithHessian(xNew, gNew) : objective.Value(xNew, gNew);
                 if (fNew <= f + 1e-4 * t * gd) { accepted = true; break; }

@@ -1,4 +1,3 @@
-using System.Numerics.Tensors;
 
 namespace FastIL.Learning;
 
@@ -35,8 +34,8 @@ public sealed partial class Trainer
                 double wsum = rows;
                 if (_design.Weighted) { wsum = 0; for (int i = block * BlockRows; i < block * BlockRows + rows; i++) wsum += _design.W[i]; }
                 if (!(wsum > 0)) continue;
-                TensorPrimitives.Multiply(part.Slice(2, p), 1.0 / wsum, g);
-                if (Options.L2 > 0) TensorPrimitives.MultiplyAdd(_theta.AsSpan(0, nw), Options.L2, g[..nw], g[..nw]);
+                ParameterOps.Multiply(part.Slice(2, p), 1.0 / wsum, g);
+                if (Options.L2 > 0) ParameterOps.MultiplyAdd(_theta.AsSpan(0, nw), Options.L2, g[..nw], g[..nw]);
                 steps++;
                 double c1 = 1 - Math.Pow(b1, steps), c2 = 1 - Math.Pow(b2, steps);
                 for (int i = 0; i < p; i++)

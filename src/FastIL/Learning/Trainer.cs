@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Numerics.Tensors;
 using System.Runtime.Intrinsics;
 using FastIL.Parallel;
 using FastIL.Policies;
@@ -216,13 +215,13 @@ public sealed partial class Trainer : IChunkJob, IObjective, IDisposable
             ReadOnlySpan<double> part = _partials.AsSpan(b * _partialStride, _partialStride);
             loss += part[0];
             correct += part[1];
-            TensorPrimitives.Add(g, part.Slice(2, p), g);
+            ParameterOps.Add(part.Slice(2, p), g);
         }
         double inv = 1.0 / (_warmup ? _warmupWeightSum : _design.WeightSum);
-        TensorPrimitives.Multiply(g, inv, g);
+        ParameterOps.Multiply(g, inv, g);
         int nw = _design.Rows * _design.Features;
         double lambda = Options.L2;
-        if (lambda > 0) TensorPrimitives.MultiplyAdd(theta.AsSpan(0, nw), lambda, g[..nw], g[..nw]);
+        if (lambda > 0) ParameterOps.MultiplyAdd(theta.AsSpan(0, nw), lambda, g[..nw], g[..nw]);
         double f = loss * inv + 0.5 * lambda * SquaredNorm(theta.AsSpan(0, nw));
         _lastEval = (theta, grad, _thetaVersion, f, correct);
         return f;
@@ -248,8 +247,8 @@ public sealed partial class Trainer : IChunkJob, IObjective, IDisposable
         int p = theta.Length;
         Span<double> h = _hess.AsSpan(0, p * p);
         h.Clear();
-        for (int b = 0; b < _design.Blocks; b++) TensorPrimitives.Add(h, _partials.AsSpan(b * _partialStride + 2 + p, p * p), h);
-        TensorPrimitives.Multiply(h, 1.0 / (_warmup ? _warmupWeightSum : _design.WeightSum), h);
+        for (int b = 0; b < _design.Blocks; b++) ParameterOps.Add(_partials.AsSpan(b * _partialStride + 2 + p, p * p), h);
+        ParameterOps.Multiply(h, 1.0 / (_warmup ? _warmupWeightSum : _design.WeightSum), h);
         for (int k = 0; k < _design.Rows * _design.Features; k++) h[k * p + k] += Options.L2;
         return f;
     }
