@@ -8,7 +8,7 @@ using FastIL.Policies;
 namespace FastIL.Cli.Infrastructure;
 
 /// <summary>
-/// Compiles a <c>dagger</c> or <c>bc</c> run's code on the spare core while the main thread is still starting up.
+/// Compiles a <c>dagger</c>, <c>bc</c> or <c>sweep</c> run's code on the spare core while the main thread is still starting up.
 /// </summary>
 /// <remarks>
 /// A fresh <c>fastil</c> process JIT-compiles each method of the run on its first call, on the run's critical path,
@@ -45,7 +45,7 @@ internal static class JitWarmup
     {
         if (!RuntimeFeature.IsDynamicCodeCompiled || Environment.ProcessorCount < 2) return;
         if (Environment.GetEnvironmentVariable(DisableVariable) is { Length: > 0 }) return;
-        if (args is not ["dagger" or "bc", ..]) return;
+        if (args is not (["dagger" or "bc", ..] or ["sweep", _, ..])) return;
         if (Interlocked.Exchange(ref _started, 1) != 0) return;
         // The options are parsed on the new thread too: that parse is itself a first call to compile.
         var thread = new Thread(Run) { IsBackground = true, Name = "fastil JIT warm-up" };
@@ -91,14 +91,16 @@ internal static class JitWarmup
     }
 
     /// <summary>
-    /// The tiny copy of the run that <paramref name="args"/> asks for, or null when a warm-up cannot help (not a SIMD
-    /// <c>dagger</c>/<c>bc</c> run with the built-in expert, help asked for, or options that do not parse).
+    /// The tiny copy of the run that <paramref name="args"/> asks for (a sweep's: its first run), or null when a warm-up
+    /// cannot help (not a SIMD <c>dagger</c>/<c>bc</c>/<c>sweep</c> run with the built-in expert, help asked for, or
+    /// options or a spec that do not parse).
     /// </summary>
     internal static ImitationConfig? ConfigFor(string[] args)
     {
-        if (args is not [("dagger" or "bc") and var command, ..]) return null;
         foreach (string a in args)
             if (a is "-h" or "--help" or "-?") return null;
+        if (args is ["sweep", var specPath, ..] && specPath != "merge") return SweepConfigFor(specPath);
+        if (args is not [("dagger" or "bc") and var command, ..]) return null;
         if (OptionValue(args, "expert") is { } expert && expert != "builtin") return null;
         if (OptionValue(args, "dataset") is not null || OptionValue(args, "save-dataset") is not null) return null;
         ImitationConfig config;
@@ -112,6 +114,20 @@ internal static class JitWarmup
             }, key => "--" + key);
         }
         catch (FormatException) { return null; }   // the real parse reports it
+        return Shrink(config);
+    }
+
+    // A sweep's first run stands for all of them (a grid over policies or features compiles the rest as it goes). The
+    // spec is read here a second time; a file that does not parse gets no warm-up, and the sweep reports it.
+    private static ImitationConfig? SweepConfigFor(string specPath)
+    {
+        try { return FastIL.Sweeps.SweepSpec.Load(specPath) is { Runs: [var first, ..] } spec ? Shrink(first.Config) : null; }
+        catch (Exception e) when (e is FormatException or IOException or UnauthorizedAccessException) { return null; }
+    }
+
+    // The copy of a run: null where it cannot help (see the class remarks), else a few lanes and steps on one thread.
+    private static ImitationConfig? Shrink(ImitationConfig config)
+    {
         if (config.Device != ComputeDevice.Simd) return null;
         // Compiling costs the same whatever the features; fitting does not: past a few hundred features the copy's own
         // fits would cost more than the compiling it saves.

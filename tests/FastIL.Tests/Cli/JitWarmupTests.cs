@@ -65,6 +65,26 @@ public class JitWarmupTests
         Assert.Equal(ImitationConfig.For("MountainCar-v0").Standardize, JitWarmup.ConfigFor(["bc", "--env", "MountainCar-v0"])!.Standardize);
     }
 
+    [Fact]
+    public void ASweep_IsCopiedFromItsFirstRun()
+    {
+        string dir = CliRunner.TempDir(), spec = Path.Combine(dir, "spec.json"), bad = Path.Combine(dir, "bad.json");
+        File.WriteAllText(spec, """{"base": {"env": "Acrobot-v1", "rollouts": 100, "eval-episodes": 50}, "grid": {"l2": [0.01, 0.1]}, "seeds": 3}""");
+        File.WriteAllText(bad, """{"base": {"env": "Acrobot-v1"}, "colour": 1}""");
+        var copy = JitWarmup.ConfigFor(["sweep", spec, "--out", Path.Combine(dir, "out"), "--threads", "2"]);
+        Assert.NotNull(copy);
+        Assert.Equal("Acrobot-v1", copy.Env);
+        Assert.Equal(0.01, copy.L2);   // the first point
+        Assert.Equal(0UL, copy.Seed);
+        Assert.Equal(32 + 100 % 16, copy.Rollouts);
+        Assert.Equal(32 + 50 % 16, copy.EvalEpisodes);
+        Assert.Equal(1, copy.Threads);
+        Assert.Null(JitWarmup.ConfigFor(["sweep", bad]));
+        Assert.Null(JitWarmup.ConfigFor(["sweep", Path.Combine(dir, "missing.json")]));
+        Assert.Null(JitWarmup.ConfigFor(["sweep", "merge", "a", "b", "--out", "c"]));
+        Assert.Null(JitWarmup.ConfigFor(["sweep", spec, "--help"]));
+    }
+
     [Theory]
     [InlineData("CartPole-v1")]
     [InlineData("Pendulum-v1")]
