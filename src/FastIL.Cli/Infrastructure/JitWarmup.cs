@@ -76,9 +76,7 @@ internal static class JitWarmup
     private static void FitOddRows(ImitationConfig config)
     {
         EnvSpec spec = EnvRegistry.Get(config.Env);
-        PolicyKind kind = config.Policy ?? ImitationConfig.DefaultPolicyKind(spec);
-        var policy = new LinearPolicy(kind, spec.IsDiscrete ? spec.ActionCount : 0, FeatureMap.Parse(config.Features, spec.ObservationSize, config.Seed),
-            spec.ObservationNames, config.Standardize);
+        var policy = config.NewPolicy(spec);
         var data = new Dataset(spec.ObservationSize, !spec.IsDiscrete, OddRows);
         Span<float> row = stackalloc float[spec.ObservationSize];
         for (int i = 0; i < OddRows; i++)
@@ -86,7 +84,7 @@ internal static class JitWarmup
             for (int j = 0; j < row.Length; j++) row[j] = 0.1f * ((i * (j + 3)) % 7) - 0.3f;
             data.AppendRow(row, spec.IsDiscrete ? i % spec.ActionCount : 0.05 * i);
         }
-        using var trainer = new Trainer(new TrainerOptions { L2 = config.L2, EntropyWeight = config.EntropyWeight, Threads = 1 });
+        using var trainer = new Trainer(config.NewTrainerOptions());   // the copy's: one thread
         trainer.Fit(data, policy);
     }
 
@@ -155,10 +153,5 @@ internal static class JitWarmup
         return null;
     }
 
-    private static bool HasFlag(string[] args, string name)
-    {
-        foreach (string a in args)
-            if (a == "--" + name) return true;
-        return false;
-    }
+    private static bool HasFlag(string[] args, string name) => Array.IndexOf(args, "--" + name) >= 0;
 }

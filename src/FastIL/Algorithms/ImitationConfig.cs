@@ -82,6 +82,18 @@ public sealed record ImitationConfig
         return $"{head}, {Features}{(Standardize ? " (standardized)" : "")}, λ={lambda}{(SelectBest ? "" : ", select last")}";
     }
 
+    /// <summary>
+    /// The run's untrained policy for <paramref name="spec"/>: the output layer (<see cref="DefaultPolicyKind"/> when
+    /// <see cref="Policy"/> is unset), the feature map (random features drawn from <see cref="Seed"/>) and the
+    /// standardization.
+    /// </summary>
+    public LinearPolicy NewPolicy(Envs.EnvSpec spec)
+        => new(Policy ?? DefaultPolicyKind(spec), spec.IsDiscrete ? spec.ActionCount : 0, FeatureMap.Parse(Features, spec.ObservationSize, Seed),
+            spec.ObservationNames, Standardize);
+
+    /// <summary>The trainer's options for this run: λ, the entropy bonus and the threads.</summary>
+    public Learning.TrainerOptions NewTrainerOptions() => new() { L2 = L2, EntropyWeight = EntropyWeight, Threads = Threads };
+
     /// <summary>Per-env defaults (see the README's table for what they reach).</summary>
     public static ImitationConfig For(string envId) => Envs.EnvRegistry.Find(envId)?.Defaults ?? new() { Env = envId };
 }

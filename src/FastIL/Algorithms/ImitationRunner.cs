@@ -78,12 +78,11 @@ public static class ImitationRunner
         expert ??= BuiltinExperts.For(spec, Math.Max(m, config.EvalEpisodes));
         if (expert.IsDiscrete != spec.IsDiscrete) throw new ArgumentException($"the expert's actions are {(expert.IsDiscrete ? "discrete" : "continuous")} but {spec.Id}'s are not");
 
-        PolicyKind kind = config.Policy ?? ImitationConfig.DefaultPolicyKind(spec);
-        var policy = new LinearPolicy(kind, spec.IsDiscrete ? spec.ActionCount : 0, FeatureMap.Parse(config.Features, spec.ObservationSize, config.Seed), spec.ObservationNames, config.Standardize);
+        var policy = config.NewPolicy(spec);
         var best = policy.Clone();
         int capacity = PlannedCapacity(iterations, m, horizon, spec.ObservationSize, policy);
         var data = ws.Dataset(spec.ObservationSize, !spec.IsDiscrete, capacity);
-        var trainer = ws.Trainer(new TrainerOptions { L2 = config.L2, EntropyWeight = config.EntropyWeight, Threads = config.Threads });
+        var trainer = ws.Trainer(config.NewTrainerOptions());
         var device = Devices.ComputeDevices.Resolve(config.Device);
         Devices.DeviceImitation? gpu = null;
         if (device != Devices.ComputeDevice.Simd)

@@ -1,7 +1,5 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
 using FastIL.Kernels.Envs;
 using FastIL.Kernels.Experts;
 using FastIL.Kernels.Lanes;
@@ -74,40 +72,6 @@ internal static class FusedRollout<TDyn, TRule> where TDyn : struct, IEnvDynamic
         }
     }
 
-    /// <summary>
-    /// The flags of <paramref name="active"/>'s low bits as bools, eight at a time: bit l of a byte's worth of the mask
-    /// goes to byte l (1 for true, as .NET stores a bool) by a multiply and masks, instead of a branch-free but scalar
-    /// store per lane.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static void StageFlags(Span<bool> flags, uint active)
-    {
-        int l = 0;
-        for (; l + 8 <= flags.Length; l += 8)
-        {
-            // Each byte of x·0x0101… is the mask byte; byte j keeps bit j; adding 0x7F per byte carries a set bit into
-            // the byte's top bit, which the shift moves to bit 0.
-            ulong x = (active >> l) & 0xFF;
-            ulong bytes = ((((x * 0x0101010101010101UL) & 0x8040201008040201UL) + 0x7F7F7F7F7F7F7F7FUL) >> 7) & 0x0101010101010101UL;
-            Unsafe.WriteUnaligned(ref Unsafe.As<bool, byte>(ref flags[l]), bytes);
-        }
-        for (; l < flags.Length; l++) flags[l] = (active >> l & 1) != 0;
-    }
-
-    /// <summary>Labels (whole numbers held as floats) as ints: sixteen or eight per vector conversion where they fit.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static void StageLabels(ReadOnlySpan<float> values, Span<int> labels)
-    {
-        int l = 0;
-        ref float src = ref MemoryMarshal.GetReference(values);
-        ref int dst = ref MemoryMarshal.GetReference(labels[..values.Length]);
-        if (Vector512.IsHardwareAccelerated)
-            for (; l + 16 <= values.Length; l += 16) Vector512.ConvertToInt32(Vector512.LoadUnsafe(ref src, (nuint)l)).StoreUnsafe(ref dst, (nuint)l);
-        if (Vector256.IsHardwareAccelerated)
-            for (; l + 8 <= values.Length; l += 8) Vector256.ConvertToInt32(Vector256.LoadUnsafe(ref src, (nuint)l)).StoreUnsafe(ref dst, (nuint)l);
-        for (; l < values.Length; l++) Unsafe.Add(ref dst, l) = (int)Unsafe.Add(ref src, l);
-    }
-
     // One group of lanes [i, i + width) for the chunk; returns 1 + the last step in which one of its lanes ended (0: none).
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int Group<TL>(EnvColumns<float> c, PolicyInference? policy, in MixRule mix, int t0, int steps, RolloutStaging stage,
@@ -132,7 +96,7 @@ internal static class FusedRollout<TDyn, TRule> where TDyn : struct, IEnvDynamic
         {
             int t = t0 + k;
             // Staged: the lanes still running, before this step.
-            StageFlags(stage.Staged.AsSpan(k * lanes + i, width), active);
+            StagingStores.Flags(stage.Staged.AsSpan(k * lanes + i, width), active);
             stage.StagedCount[k] += BitOperations.PopCount(active);
             if (active == 0) continue;
             TDyn.Observe(in s, out EnvObs<TL> o);
@@ -156,7 +120,7 @@ internal static class FusedRollout<TDyn, TRule> where TDyn : struct, IEnvDynamic
             if (d > 4) StageObservation(o.O4, stage, row + 4 * lanes, width, full, tmp);
             if (d > 5) StageObservation(o.O5, stage, row + 5 * lanes, width, full, tmp);
             TL.StoreSingle(label, ref tmp[0]);
-            if (discrete) StageLabels(tmp[..width], stage.Labels.AsSpan(k * lanes + i, width));
+            if (discrete) StagingStores.Labels(tmp[..width], stage.Labels.AsSpan(k * lanes + i, width));
             else tmp[..width].CopyTo(stage.Targets.AsSpan(k * lanes + i, width));
             TDyn.Step(ref s, a, out TL _, out TL terminated);
             e += one;

@@ -37,8 +37,7 @@ public sealed class RuleExpert<TRule> : IBuiltinRuleExpert where TRule : struct,
     {
         if (!IsDiscrete) throw new InvalidOperationException($"{Name} is a continuous expert");
         int n = observations.RowCount;
-        Span<float> a = Compute(observations);
-        for (int i = 0; i < n; i++) actions[i] = (int)a[i];
+        Envs.StagingStores.Labels(Compute(observations)[..n], actions[..n]);
     }
 
     /// <inheritdoc/>

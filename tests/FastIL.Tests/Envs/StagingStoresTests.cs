@@ -1,6 +1,4 @@
 using FastIL.Envs;
-using FastIL.Kernels.Envs;
-using FastIL.Kernels.Experts;
 using Xunit;
 
 namespace FastIL.Tests.Envs;
@@ -19,7 +17,7 @@ public class StagingStoresTests
             for (uint mask = 0; mask < 1u << 16; mask += width < 16 ? 1u : 7u)
             {
                 Array.Fill(got, true);
-                FusedRollout<CartPoleDynamics, CartPoleRule>.StageFlags(got.AsSpan(2, width), mask);
+                StagingStores.Flags(got.AsSpan(2, width), mask);
                 Assert.True(got[0] && got[1], "wrote before the span");
                 for (int l = 0; l < width; l++) Assert.Equal((mask >> l & 1) != 0, got[2 + l]);
                 for (int l = 2 + width; l < got.Length; l++) Assert.True(got[l], "wrote past the span");
@@ -35,7 +33,7 @@ public class StagingStoresTests
             float[] values = [.. Enumerable.Range(0, n).Select(_ => (float)rng.Next(0, 7))];
             var labels = new int[n + 1];
             labels[n] = -99;
-            FusedRollout<CartPoleDynamics, CartPoleRule>.StageLabels(values, labels.AsSpan(0, n));
+            StagingStores.Labels(values, labels.AsSpan(0, n));
             for (int l = 0; l < n; l++) Assert.Equal((int)values[l], labels[l]);
             Assert.Equal(-99, labels[n]);
         }
