@@ -16,9 +16,9 @@ namespace FastIL.Learning;
 /// <remarks>
 /// Its parts: the fit's prepared inputs (<see cref="DesignData"/>), the objective (this class: <c>Evaluate</c> over
 /// the row kernels of <c>Trainer.Kernels.cs</c>, <c>Trainer.BinaryKernel.cs</c> and <c>Trainer.SmallSums.cs</c>), which
-/// partial sums a refit can take over (<see cref="PartialSumsRecord"/>), and the solvers, each with its own workspace
-/// (<see cref="NewtonSolver"/> and <see cref="LbfgsSolver"/> over <see cref="IObjective"/>; Adam and the ridge's closed
-/// form in <c>Trainer.Adam.cs</c> and <c>Trainer.Ridge.cs</c>).
+/// partial sums a refit can take over (<see cref="PartialSumsRecord"/>), and the solvers, each with its own workspace:
+/// <see cref="NewtonSolver"/> and <see cref="LbfgsSolver"/> over <see cref="IObjective"/>, <see cref="AdamSolver"/>
+/// over <see cref="IBlockObjective"/> (<c>Trainer.Adam.cs</c>), and the ridge's closed form in <c>Trainer.Ridge.cs</c>.
 /// </remarks>
 public sealed partial class Trainer : IChunkJob, IObjective, IDisposable
 {
@@ -43,6 +43,7 @@ public sealed partial class Trainer : IChunkJob, IObjective, IDisposable
     private double[] _g = [], _xNew = [], _gNew = [], _q = [];
     private double[] _chol = [];
     private readonly NewtonSolver _newton = new();
+    private readonly AdamSolver _adam = new();
     private LbfgsSolver? _lbfgs;
 
     [ThreadStatic] private static double[][]? t_logits;
@@ -96,7 +97,8 @@ public sealed partial class Trainer : IChunkJob, IObjective, IDisposable
             (iterations, converged) = _newton.Minimize(this, p, ref _theta, ref _g, ref _xNew, ref _gNew, Options.MaxIterations, Options.GradientTolerance,
                 skipFinalHessian: SkipsFinalHessian);
         }
-        else if (solver == Solver.Adam) (iterations, converged) = Adam(p);
+        else if (solver == Solver.Adam)
+            (iterations, converged) = _adam.Minimize(this, p, _theta, _g, _gNew, Options.Epochs, Options.LearningRate, Options.Seed, Options.GradientTolerance);
         else
             (iterations, converged) = (_lbfgs ??= new LbfgsSolver(Options.LbfgsMemory))
                 .Minimize(this, p, ref _theta, ref _g, ref _xNew, ref _gNew, Options.MaxIterations, Options.GradientTolerance);
@@ -164,15 +166,7 @@ public sealed partial class Trainer : IChunkJob, IObjective, IDisposable
             _theta = new double[p]; _g = new double[p]; _xNew = new double[p]; _gNew = new double[p]; _q = new double[p];
             _chol = new double[p * p];
             _hess = new double[p * p];
-            _adamM = new double[p];
-            _adamV = new double[p];
         }
-        GrowArray(ref _order, _design.Blocks);
-    }
-
-    private static void GrowArray<TE>(ref TE[] a, int cap)
-    {
-        if (a.Length < cap) a = new TE[cap];
     }
 
     private static double SquaredNorm(ReadOnlySpan<double> v) => OrderedDot.Dot(v, v);
@@ -188,8 +182,6 @@ public sealed partial class Trainer : IChunkJob, IObjective, IDisposable
     // The last evaluation's arrays and results, and a version bumped whenever parameters are written in place.
     private (double[]? Theta, double[]? Grad, int Version, double F, double Correct) _lastEval;
     private int _thetaVersion;
-    private double[] _adamM = [], _adamV = [];
-    private int[] _order = [];
     private double[] _hess = [];
     private bool _withHessian;
 

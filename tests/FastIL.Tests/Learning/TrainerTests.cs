@@ -268,7 +268,7 @@ public class HessianKernelTests
     }
 }
 
-public class AdamSolverTests
+public class TrainerAdamTests
 {
     [Fact]
     public void Adam_ApproachesTheFullBatchOptimum_Deterministically()
