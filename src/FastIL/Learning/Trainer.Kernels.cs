@@ -7,42 +7,10 @@ using FastIL.Policies;
 
 namespace FastIL.Learning;
 
-// The row kernels of one block: objective, gradient and Hessian sums (SIMD, span and scalar reference paths). The
-// two-class kernel is in Trainer.BinaryKernel.cs.
+// The row kernels of one block: objective, gradient and Hessian sums (SIMD, span and scalar reference paths), run by
+// the block driver of Trainer.BlockDriver.cs. The two-class kernel is in Trainer.BinaryKernel.cs.
 public sealed partial class Trainer
 {
-    /// <summary>One block of rows: partial loss, correct count and gradient (called by the worker pool).</summary>
-    public void ExecuteChunk(int chunk)
-    {
-        int block = chunk + _firstBlock;
-        if (Options.ScalarReference) { ExecuteChunkScalar(block); return; }
-        int r0 = block * BlockRows, len = Math.Min(_design.N, r0 + BlockRows) - r0;
-        if (_warmup) (r0, len) = WarmupSlice(block, r0, len);
-        Span<double> part = _partials.AsSpan(block * _partialStride, _partialStride);
-        part.Clear();
-        if (_withHessian) HessianAccumulators().Clear();
-        // Discrete policies without an entropy bonus: one fused pass, four rows per step (the binary kernel for two
-        // classes, the general one for more); the rest by spans.
-        bool fused = Vector256.IsHardwareAccelerated && _design.Kind != PolicyKind.Linear && _entWeight == 0 && !Options.ScalarHessian;
-        int done = fused && (_design.Kind == PolicyKind.Logistic || TwoClassSoftmax)
-            ? _design.Features switch
-            {
-                1 => BinaryRows<Dim1>(part, r0, len), 2 => BinaryRows<Dim2>(part, r0, len), 3 => BinaryRows<Dim3>(part, r0, len),
-                4 => BinaryRows<Dim4>(part, r0, len), 5 => BinaryRows<Dim5>(part, r0, len), 6 => BinaryRows<Dim6>(part, r0, len),
-                _ => BinaryRows<DimAny>(part, r0, len),
-            }
-            : fused ? _design.Features switch
-            {
-                // Compile-time feature counts let the JIT fold the inner loops' bounds (generic struct specialization).
-                1 => FusedRows<Dim1>(part, r0, len), 2 => FusedRows<Dim2>(part, r0, len), 3 => FusedRows<Dim3>(part, r0, len),
-                4 => FusedRows<Dim4>(part, r0, len), 5 => FusedRows<Dim5>(part, r0, len), 6 => FusedRows<Dim6>(part, r0, len),
-                _ => FusedRows<DimAny>(part, r0, len),
-            }
-            : 0;
-        if (done < len) SpanRows(part, r0 + done, len - done);
-        if (_withHessian) StoreHessian(part);
-    }
-
     /// <summary>The span-based block kernel (a vector pass per column), accumulating into <paramref name="part"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void SpanRows(Span<double> part, int r0, int len)
@@ -140,7 +108,7 @@ public sealed partial class Trainer
     }
 
     /// <summary>
-    /// The scalar reference of <see cref="ExecuteChunk"/>: the same objective row by row with plain loops and
+    /// The scalar reference of the block driver (<see cref="RunBlock"/>): the same objective row by row with plain loops and
     /// <see cref="Math.Exp"/>, no SIMD, no shared helpers.
     /// </summary>
     private void ExecuteChunkScalar(int block)

@@ -45,17 +45,17 @@ public sealed partial class Trainer
 
     private double[] _warmupStart = [];
 
-    /// <summary>
-    /// Runs the warm-up from <c>_theta</c> when the fit is large enough; <c>_theta</c> ends at the subsample's solution,
-    /// or back at its start if the subsample could not be solved (a non-finite objective, or no convergence: a small
-    /// subsample can be separable where the full data set is not, and its optimum is then no place to start from).
-    /// </summary>
     /// <summary>Whether this fit is large enough to warm up (and so is every refit of a grown data set).</summary>
     private bool WarmsUp => _design.Blocks >= WarmupMinBlocks && Options.SubsampleWarmup;
 
     /// <summary>Whether a Newton solve may skip the Hessian of a final step (see <see cref="NewtonSolver.Minimize"/>).</summary>
     private bool SkipsFinalHessian => WarmsUp && !Options.FullFinalHessian;
 
+    /// <summary>
+    /// Runs the warm-up from <c>_theta</c> when the fit is large enough; <c>_theta</c> ends at the subsample's solution,
+    /// or back at its start if the subsample could not be solved (a non-finite objective, or no convergence: a small
+    /// subsample can be separable where the full data set is not, and its optimum is then no place to start from).
+    /// </summary>
     private void WarmUp(int p)
     {
         LastWarmupIterations = 0;

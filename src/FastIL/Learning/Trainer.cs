@@ -155,6 +155,7 @@ public sealed partial class Trainer : IChunkJob, IObjective, IDisposable
         bool direct = policy.Features.Kind == FeatureKind.Identity && Vector256.IsHardwareAccelerated && !Options.ScalarReference && !Options.ScalarHessian
             && !Options.DesignMatrix && (policy.Kind == PolicyKind.Logistic || (policy.Kind == PolicyKind.Softmax && policy.Rows == 2)) && _entWeight == 0;
         _design.Prepare(data, policy, restandardize, direct);
+        _driver = SelectDriver();
         int cap = data.Capacity;
         int p = policy.ParameterCount;
         _partialStride = p + 2 + (p <= Options.NewtonMaxParameters || Options.Solver == Solver.Newton ? p * p : 0);
