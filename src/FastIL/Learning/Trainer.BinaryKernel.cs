@@ -66,6 +66,7 @@ public sealed partial class Trainer
             Weighted = _design.Weighted,
             WithHessian = withHessian,
             Prefetch = !Options.NoPrefetch,
+            PrefetchDistance = _warmup ? WarmupPrefetchDistance(r0) : PrefetchRows,
             LossLo = Vector256<double>.Zero,
             LossHi = Vector256<double>.Zero,
             ProdLo = Vector256<double>.One,
@@ -179,6 +180,8 @@ public sealed partial class Trainer
         public ref int Labels;
         public ref double Weights;
         public bool Weighted, WithHessian, Prefetch;
+        /// <summary>How many rows ahead phase 1 prefetches (<see cref="PrefetchAhead"/>).</summary>
+        public int PrefetchDistance;
         /// <summary>
         /// The loss's lanes 0–3 and 4–7 (row i in lane i mod 8): Σ w·max(0, ±d) (plus Σ w·log s when weighted), and
         /// (unweighted) the running products of s, whose logs are taken once per block.
@@ -225,6 +228,7 @@ public sealed partial class Trainer
         ref float x3 = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(cols[Math.Min(3, f - 1)]), at);
         ref double z = ref block.Z;
         bool standardized = m.Standardized, weighted = block.Weighted, withHessian = block.WithHessian, prefetch = block.Prefetch;
+        int ahead = block.PrefetchDistance;
         var bias = m.Bias; var c0 = m.C0; var c1 = m.C1; var c2 = m.C2; var c3 = m.C3;
         var sh0 = m.Shift0; var sh1 = m.Shift1; var sh2 = m.Shift2; var sh3 = m.Shift3;
         var sc0 = m.Scale0; var sc1 = m.Scale1; var sc2 = m.Scale2; var sc3 = m.Scale3;
@@ -235,7 +239,7 @@ public sealed partial class Trainer
         ref double weights = ref Unsafe.Add(ref block.Weights, weighted ? at : 0);
         for (int i = from; i < count; i += 4)
         {
-            if (prefetch && (i & 15) == 0) PrefetchAhead(ref x0, ref x1, ref x2, ref x3, ref labels, i);
+            if (prefetch && (i & 15) == 0) PrefetchAhead(ref x0, ref x1, ref x2, ref x3, ref labels, i + ahead);
             var d = Feature(ref x0, ref z, i, 0, standardized, sh0, sc0, c0, bias);
             if (f > 1) d = Feature(ref x1, ref z, i, 1, standardized, sh1, sc1, c1, d);
             if (f > 2) d = Feature(ref x2, ref z, i, 2, standardized, sh2, sc2, c2, d);
@@ -262,6 +266,7 @@ public sealed partial class Trainer
         ref float x3 = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(cols[Math.Min(3, f - 1)]), at);
         ref double z = ref block.Z;
         bool standardized = m.Standardized, weighted = block.Weighted, withHessian = block.WithHessian, prefetch = block.Prefetch;
+        int ahead = block.PrefetchDistance;
         var bias = Wide(m.Bias); var c0 = Wide(m.C0); var c1 = Wide(m.C1); var c2 = Wide(m.C2); var c3 = Wide(m.C3);
         var sh0 = Wide(m.Shift0); var sh1 = Wide(m.Shift1); var sh2 = Wide(m.Shift2); var sh3 = Wide(m.Shift3);
         var sc0 = Wide(m.Scale0); var sc1 = Wide(m.Scale1); var sc2 = Wide(m.Scale2); var sc3 = Wide(m.Scale3);
@@ -274,7 +279,7 @@ public sealed partial class Trainer
         int i = 0;
         for (; i + 8 <= count; i += 8)
         {
-            if (prefetch && (i & 15) == 0) PrefetchAhead(ref x0, ref x1, ref x2, ref x3, ref labels, i);
+            if (prefetch && (i & 15) == 0) PrefetchAhead(ref x0, ref x1, ref x2, ref x3, ref labels, i + ahead);
             var d = Feature8(ref x0, ref z, i, 0, standardized, sh0, sc0, c0, bias);
             if (f > 1) d = Feature8(ref x1, ref z, i, 1, standardized, sh1, sc1, c1, d);
             if (f > 2) d = Feature8(ref x2, ref z, i, 2, standardized, sh2, sc2, c2, d);
@@ -314,20 +319,21 @@ public sealed partial class Trainer
     }
 
     /// <summary>
-    /// Asks for the cache lines of the input columns and labels <see cref="PrefetchRows"/> rows ahead (one line holds 16
-    /// rows of a column). Phase 1 reads five streams slowly enough, between its exps and divisions, that the hardware
+    /// Asks for the cache lines of the input columns and labels at row <paramref name="row"/>, ahead of the rows phase 1
+    /// reads (one line holds 16 rows of a column): <see cref="PrefetchRows"/> rows ahead, or during a warm-up the same
+    /// place in the next block's slice (<see cref="WarmupPrefetchDistance"/>). Phase 1 reads five streams slowly enough, between its exps and divisions, that the hardware
     /// prefetcher falls behind at sizes beyond the caches (`TrainerScaleBench`: `float32` against `float32-noprefetch`).
     /// Prefetches never fault, so reading past the data set's end is harmless.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static unsafe void PrefetchAhead(ref float x0, ref float x1, ref float x2, ref float x3, ref int labels, int i)
+    private static unsafe void PrefetchAhead(ref float x0, ref float x1, ref float x2, ref float x3, ref int labels, int row)
     {
         if (!Sse.IsSupported) return;
-        Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.Add(ref x0, i + PrefetchRows)));
-        Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.Add(ref x1, i + PrefetchRows)));
-        Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.Add(ref x2, i + PrefetchRows)));
-        Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.Add(ref x3, i + PrefetchRows)));
-        Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.Add(ref labels, i + PrefetchRows)));
+        Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.Add(ref x0, row)));
+        Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.Add(ref x1, row)));
+        Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.Add(ref x2, row)));
+        Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.Add(ref x3, row)));
+        Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.Add(ref labels, row)));
     }
 
     /// <summary>How far ahead phase 1 prefetches: one block (while tuning, 2048 to 16384 rows did alike and 1024 less well).</summary>

@@ -43,6 +43,17 @@ public sealed partial class Trainer
         return (r0 + offset, Math.Clamp(len - offset, 0, SliceRows));
     }
 
+    /// <summary>
+    /// From the warm-up's slice starting at row <paramref name="r0"/> to the same place in the next block's slice: the
+    /// slices sit at other offsets in each block, so the kernel's usual distance (one block) would fetch rows the
+    /// warm-up never reads, and every slice would start from memory.
+    /// </summary>
+    internal static int WarmupPrefetchDistance(int r0)
+    {
+        int next = r0 / BlockRows + 1;
+        return next * BlockRows + (next * 7 & (WarmupSlices - 1)) * SliceRows - r0;
+    }
+
     private double[] _warmupStart = [];
 
     /// <summary>Whether this fit is large enough to warm up (and so is every refit of a grown data set).</summary>

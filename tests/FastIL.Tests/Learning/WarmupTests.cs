@@ -47,6 +47,25 @@ public class WarmupTests
     }
 
     [Fact]
+    public void WarmupPrefetch_PointsAtTheNextBlocksSlice()
+    {
+        // Each slice's prefetch distance leads from its first row to the first row of the next block's slice, which is
+        // where the kernel reads next (the usual one-block distance would land on rows the warm-up skips).
+        int rows = 40 * Trainer.BlockRows;
+        var starts = new List<int>();
+        int previous = -2;
+        foreach (int i in Trainer.WarmupRows(rows))
+        {
+            if (i != previous + 1) starts.Add(i);
+            previous = i;
+        }
+        Assert.Equal(40, starts.Count);
+        for (int b = 0; b + 1 < starts.Count; b++)
+            Assert.Equal(starts[b + 1], starts[b] + Trainer.WarmupPrefetchDistance(starts[b]));
+        Assert.Contains(starts, s => s % Trainer.BlockRows != 0);   // the slices do move within their blocks
+    }
+
+    [Fact]
     public void WarmedFit_ReachesTheOptimumOfTheFullFit()
     {
         var data = TestDatasets.Synthetic(Rows, 4, 2, seed: 4);
