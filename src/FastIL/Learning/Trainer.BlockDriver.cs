@@ -4,14 +4,15 @@ using FastIL.Policies;
 namespace FastIL.Learning;
 
 // The objective's one block driver and the row kernels it runs, as operator structs (TensorPrimitives' pattern): the
-// driver (RunBlock<TKernel>) does what every kernel shares, and a kernel struct adds the terms of its rows. The trainer
-// picks the kernel once per preparation (SelectDriver), so a block costs one virtual call, never one per row.
+// driver (RunBlock<TKernel, TLoss>) does what every kernel shares, a kernel struct adds the terms of its rows, and the
+// loss struct (Trainer.Losses.cs) those of the rows the span kernel takes. The trainer picks both once per preparation
+// (SelectDriver), so a block costs one virtual call, never one per row.
 public sealed partial class Trainer
 {
     /// <summary>
     /// A row kernel: adds the loss, hits, gradient (and, when evaluating with the Hessian, the Hessian accumulators'
     /// sums) of a prefix of the rows [r0, r0 + len) into the block's partials, and returns how many rows it took; the
-    /// driver gives the rest to the span kernel (<see cref="SpanRows"/>), which takes any shape.
+    /// driver gives the rest to the span kernel (<see cref="SpanRows{TLoss}"/>), which takes any shape.
     /// </summary>
     private interface IRowKernel
     {
@@ -37,32 +38,32 @@ public sealed partial class Trainer
         public static int AddRows(Trainer trainer, Span<double> part, int r0, int len) => 0;
     }
 
-    /// <summary>Runs one block with the kernel chosen for the prepared fit.</summary>
+    /// <summary>Runs one block with the kernel and loss chosen for the prepared fit.</summary>
     private abstract class BlockDriver
     {
         public abstract void Run(Trainer trainer, int block);
     }
 
-    private sealed class BlockDriver<TKernel> : BlockDriver where TKernel : struct, IRowKernel
+    private sealed class BlockDriver<TKernel, TLoss> : BlockDriver where TKernel : struct, IRowKernel where TLoss : struct, ILoss
     {
-        public static readonly BlockDriver<TKernel> Instance = new();
-        public override void Run(Trainer trainer, int block) => trainer.RunBlock<TKernel>(block);
+        public static readonly BlockDriver<TKernel, TLoss> Instance = new();
+        public override void Run(Trainer trainer, int block) => trainer.RunBlock<TKernel, TLoss>(block);
     }
 
-    /// <summary>The scalar reference (<see cref="ExecuteChunkScalar"/>), row by row.</summary>
-    private sealed class ScalarReferenceDriver : BlockDriver
+    /// <summary>The scalar reference (<see cref="ScalarRows{TLoss}"/>), row by row.</summary>
+    private sealed class ScalarReferenceDriver<TLoss> : BlockDriver where TLoss : struct, ILoss
     {
-        public static readonly ScalarReferenceDriver Instance = new();
-        public override void Run(Trainer trainer, int block) => trainer.ExecuteChunkScalar(block);
+        public static readonly ScalarReferenceDriver<TLoss> Instance = new();
+        public override void Run(Trainer trainer, int block) => trainer.ScalarRows<TLoss>(block);
     }
 
-    private BlockDriver _driver = BlockDriver<SpanRowsOnly>.Instance;
+    private BlockDriver _driver = BlockDriver<SpanRowsOnly, LogLikelihoodLoss>.Instance;
 
     /// <summary>
     /// The block's rows (the warm-up's slice of them during a warm-up), its partials cleared, the kernel's rows, the
-    /// span kernel for the rest, and the Hessian sums stored.
+    /// span kernel with the loss <typeparamref name="TLoss"/> for the rest, and the Hessian sums stored.
     /// </summary>
-    private void RunBlock<TKernel>(int block) where TKernel : struct, IRowKernel
+    private void RunBlock<TKernel, TLoss>(int block) where TKernel : struct, IRowKernel where TLoss : struct, ILoss
     {
         int r0 = block * BlockRows, len = Math.Min(_design.N, r0 + BlockRows) - r0;
         if (_warmup) (r0, len) = WarmupSlice(block, r0, len);
@@ -70,7 +71,7 @@ public sealed partial class Trainer
         part.Clear();
         if (_withHessian) HessianAccumulators().Clear();
         int done = TKernel.AddRows(this, part, r0, len);
-        if (done < len) SpanRows(part, r0 + done, len - done);
+        if (done < len) SpanRows<TLoss>(part, r0 + done, len - done);
         if (_withHessian) StoreHessian(part);
     }
 
@@ -81,23 +82,26 @@ public sealed partial class Trainer
     /// </summary>
     private BlockDriver SelectDriver()
     {
-        if (Options.ScalarReference) return ScalarReferenceDriver.Instance;
-        bool fused = Vector256.IsHardwareAccelerated && _design.Kind != PolicyKind.Linear && _entWeight == 0 && !Options.ScalarHessian;
-        if (!fused) return BlockDriver<SpanRowsOnly>.Instance;
+        bool linear = _design.Kind == PolicyKind.Linear;
+        if (Options.ScalarReference)
+            return linear ? ScalarReferenceDriver<SquaredErrorLoss>.Instance : ScalarReferenceDriver<LogLikelihoodLoss>.Instance;
+        if (linear) return BlockDriver<SpanRowsOnly, SquaredErrorLoss>.Instance;
+        bool fused = Vector256.IsHardwareAccelerated && _entWeight == 0 && !Options.ScalarHessian;
+        if (!fused) return BlockDriver<SpanRowsOnly, LogLikelihoodLoss>.Instance;
         if (_design.Kind == PolicyKind.Logistic || TwoClassSoftmax)
             return _design.Features switch
             {
-                1 => BlockDriver<TwoClassRows<Dim1>>.Instance, 2 => BlockDriver<TwoClassRows<Dim2>>.Instance,
-                3 => BlockDriver<TwoClassRows<Dim3>>.Instance, 4 => BlockDriver<TwoClassRows<Dim4>>.Instance,
-                5 => BlockDriver<TwoClassRows<Dim5>>.Instance, 6 => BlockDriver<TwoClassRows<Dim6>>.Instance,
-                _ => BlockDriver<TwoClassRows<DimAny>>.Instance,
+                1 => BlockDriver<TwoClassRows<Dim1>, LogLikelihoodLoss>.Instance, 2 => BlockDriver<TwoClassRows<Dim2>, LogLikelihoodLoss>.Instance,
+                3 => BlockDriver<TwoClassRows<Dim3>, LogLikelihoodLoss>.Instance, 4 => BlockDriver<TwoClassRows<Dim4>, LogLikelihoodLoss>.Instance,
+                5 => BlockDriver<TwoClassRows<Dim5>, LogLikelihoodLoss>.Instance, 6 => BlockDriver<TwoClassRows<Dim6>, LogLikelihoodLoss>.Instance,
+                _ => BlockDriver<TwoClassRows<DimAny>, LogLikelihoodLoss>.Instance,
             };
         return _design.Features switch
         {
-            1 => BlockDriver<MultiClassRows<Dim1>>.Instance, 2 => BlockDriver<MultiClassRows<Dim2>>.Instance,
-            3 => BlockDriver<MultiClassRows<Dim3>>.Instance, 4 => BlockDriver<MultiClassRows<Dim4>>.Instance,
-            5 => BlockDriver<MultiClassRows<Dim5>>.Instance, 6 => BlockDriver<MultiClassRows<Dim6>>.Instance,
-            _ => BlockDriver<MultiClassRows<DimAny>>.Instance,
+            1 => BlockDriver<MultiClassRows<Dim1>, LogLikelihoodLoss>.Instance, 2 => BlockDriver<MultiClassRows<Dim2>, LogLikelihoodLoss>.Instance,
+            3 => BlockDriver<MultiClassRows<Dim3>, LogLikelihoodLoss>.Instance, 4 => BlockDriver<MultiClassRows<Dim4>, LogLikelihoodLoss>.Instance,
+            5 => BlockDriver<MultiClassRows<Dim5>, LogLikelihoodLoss>.Instance, 6 => BlockDriver<MultiClassRows<Dim6>, LogLikelihoodLoss>.Instance,
+            _ => BlockDriver<MultiClassRows<DimAny>, LogLikelihoodLoss>.Instance,
         };
     }
 

@@ -1,4 +1,3 @@
-using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -11,9 +10,13 @@ namespace FastIL.Learning;
 // the block driver of Trainer.BlockDriver.cs. The two-class kernel is in Trainer.BinaryKernel.cs.
 public sealed partial class Trainer
 {
-    /// <summary>The span-based block kernel (a vector pass per column), accumulating into <paramref name="part"/>.</summary>
+    /// <summary>
+    /// The span-based block kernel (a vector pass per column) for any shape: the logits of rows [<paramref name="r0"/>,
+    /// <paramref name="r0"/> + <paramref name="len"/>), the loss's terms and residuals (<typeparamref name="TLoss"/>),
+    /// and the gradient sums, accumulated into <paramref name="part"/>.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void SpanRows(Span<double> part, int r0, int len)
+    private void SpanRows<TLoss>(Span<double> part, int r0, int len) where TLoss : struct, ILoss
     {
         double[] theta = _evalTheta;
         int classes = _design.Kind == PolicyKind.Logistic ? 2 : _design.Rows;
@@ -34,84 +37,15 @@ public sealed partial class Trainer
             for (int k = 0; k < _design.Features; k++) ColumnOps.MultiplyAdd(_design.Phi[k].AsSpan(r0, len), theta[r * _design.Features + k], z);
         }
 
-        if (_design.Kind == PolicyKind.Linear)
-        {
-            Span<double> res = l[0].AsSpan(0, len);
-            ColumnOps.Subtract(res, _design.Y.AsSpan(r0, len), res);       // ŷ − y
-            if (_design.Weighted)
-            {
-                ColumnOps.Multiply(res, _design.W.AsSpan(r0, len), s);     // w(ŷ − y)
-                part[0] += OrderedDot.Dot(s, res);
-                ColumnOps.Multiply(s, 2.0, res);
-            }
-            else
-            {
-                part[0] += OrderedDot.Dot(res, res);
-                ColumnOps.Multiply(res, 2.0, res);
-            }
-            AccumulateGradient(part, l, first: 0, r0, len);
-            return;
-        }
-
-        // Stable log-sum-exp: m = max_c l_c, s = Σ exp(l_c − m), −log p_y = log s − (l_y − m).
-        l[0].AsSpan(0, len).CopyTo(m);
-        for (int c = 1; c < classes; c++) TensorPrimitives.Max(m, l[c].AsSpan(0, len), m);
-        for (int c = 0; c < classes; c++) TensorPrimitives.Subtract(l[c].AsSpan(0, len), m, l[c].AsSpan(0, len)); // ≤ 0
-        // Loss and greedy accuracy from the shifted logits (before exponentiation, so nothing underflows).
-        double loss = 0, correct = 0;
-        ReadOnlySpan<int> y = _design.Labels.AsSpan(r0, len);
-        for (int i = 0; i < len; i++)
-        {
-            int yi = y[i];
-            double ly = l[yi][i];
-            bool ok = true;
-            for (int c = 0; c < classes; c++) if (l[c][i] > ly || (l[c][i] == ly && c < yi)) { ok = false; break; }
-            if (ok) correct++;
-            m[i] = ly; // keep l_y − m for the loss below
-        }
-        s.Clear();
-        for (int c = 0; c < classes; c++)
-        {
-            Span<double> lc = l[c].AsSpan(0, len);
-            TensorPrimitives.Exp(lc, lc);              // e_c = exp(l_c − m)
-            TensorPrimitives.Add(s, lc, s);
-        }
-        for (int c = 0; c < classes; c++) TensorPrimitives.Divide(l[c].AsSpan(0, len), s, l[c].AsSpan(0, len));   // p_c
-        // −log p_y = log s − (l_y − m), summed (weighted) with SIMD.
-        TensorPrimitives.Log(s, s);
-        TensorPrimitives.Subtract(s, m, s);
-        loss = _design.Weighted ? OrderedDot.Dot(s, _design.W.AsSpan(r0, len)) : OrderedDot.Sum(s);
-
-        if (_entWeight != 0)
-        {
-            // H = −Σ p log p; the objective adds −ent·H, whose gradient wrt logit c is ent·p_c·(log p_c + H).
-            for (int i = 0; i < len; i++)
-            {
-                double h = 0;
-                for (int c = 0; c < classes; c++) { double pc = l[c][i]; if (pc > 0) h -= pc * Math.Log(pc); }
-                double wi = _design.Weighted ? _design.W[r0 + i] : 1.0;
-                loss -= _entWeight * wi * h;
-                for (int c = 0; c < classes; c++)
-                {
-                    double pc = l[c][i];
-                    if (pc > 0) l[c][i] = pc + _entWeight * pc * (Math.Log(pc) + h);
-                }
-            }
-        }
-        if (_withHessian) AccumulateHessian(part, l, first, classes, r0, len);
-        for (int i = 0; i < len; i++) l[y[i]][i] -= 1.0;                 // p_c − [y = c] (+ entropy term)
-        if (_design.Weighted)
-            for (int c = first; c < classes; c++) TensorPrimitives.Multiply(l[c].AsSpan(0, len), _design.W.AsSpan(r0, len), l[c].AsSpan(0, len));
-        part[0] += loss;
-        part[1] += correct;
+        TLoss.AddColumnTerms(this, part, l, m, s, first, classes, r0, len);
         AccumulateGradient(part, l, first, r0, len);
     }
 
     /// <summary>
     /// The scalar reference of the block driver (<see cref="RunBlock"/>): the same objective row by row with plain loops and
-    /// <see cref="Math.Exp"/>, no SIMD, no shared helpers.
+    /// <see cref="Math.Exp"/> (the losses' row forms), no SIMD, no shared helpers.
     /// </summary>
-    private void ExecuteChunkScalar(int block)
+    private void ScalarRows<TLoss>(int block) where TLoss : struct, ILoss
     {
         int r0 = block * BlockRows, r1 = Math.Min(_design.N, r0 + BlockRows);
         double[] theta = _evalTheta;
@@ -132,32 +66,7 @@ public sealed partial class Trainer
                 for (int k = 0; k < _design.Features; k++) z += theta[r * _design.Features + k] * _design.Phi[k][i];
                 l[r + first] = z;
             }
-            if (_design.Kind == PolicyKind.Linear)
-            {
-                double e = l[0] - _design.Y[i];
-                loss += w * e * e;
-                res[0] = w * 2 * e;
-            }
-            else
-            {
-                int y = _design.Labels[i];
-                double m = l[0];
-                for (int c = 1; c < classes; c++) m = Math.Max(m, l[c]);
-                double s = 0;
-                for (int c = 0; c < classes; c++) s += Math.Exp(l[c] - m);
-                double logS = Math.Log(s), h = 0;
-                int argmax = 0;
-                for (int c = 1; c < classes; c++) if (l[c] > l[argmax]) argmax = c;
-                if (argmax == y) correct++;
-                loss += w * (logS - (l[y] - m));
-                for (int c = 0; c < classes; c++) { double lp = l[c] - m - logS; h -= Math.Exp(lp) * lp; }
-                loss -= _entWeight * w * h;
-                for (int c = 0; c < classes; c++)
-                {
-                    double lp = l[c] - m - logS, pc = Math.Exp(lp);
-                    res[c] = w * (pc - (c == y ? 1 : 0) + _entWeight * pc * (lp + h));
-                }
-            }
+            TLoss.AddRowTerms(this, l, res, i, w, classes, ref loss, ref correct);
             for (int r = 0; r < _design.Rows; r++)
             {
                 double g = res[r + first];
@@ -264,7 +173,7 @@ public sealed partial class Trainer
     /// <see cref="BinaryRows"/>) without an entropy bonus: for four rows at a time it computes the
     /// logits, a stable log-sum-exp, the weighted NLL, the greedy hit, the residuals w·(p − onehot(y)), their
     /// products with the features (the gradient) and, for Newton, the Hessian sums — one pass over the data instead of
-    /// dozens. Returns the number of rows handled (a multiple of four); <see cref="SpanRows"/> does the rest.
+    /// dozens. Returns the number of rows handled (a multiple of four); <see cref="SpanRows{TLoss}"/> does the rest.
     /// </summary>
     private int FusedRows<TF>(Span<double> part, int r0, int len) where TF : struct, IDim
     {
@@ -321,7 +230,7 @@ public sealed partial class Trainer
             var s = Vector256<double>.Zero;
             for (int c = 0; c < classes; c++)
             {
-                var e = FastIL.Kernels.MathKernels.FastExp.ExpNonPositive(Vector256.LoadUnsafe(ref zr, (nuint)(c * 4)) - m);
+                var e = FastExp.ExpNonPositive(Vector256.LoadUnsafe(ref zr, (nuint)(c * 4)) - m);
                 e.StoreUnsafe(ref zr, (nuint)(c * 4));
                 s += e;
             }
