@@ -11,22 +11,30 @@ public static class BenchData
     /// <paramref name="rows"/> CartPole states visited by an expert that acts randomly 30% of the time (so states
     /// spread beyond the expert's own distribution), each labelled with the expert's action.
     /// </summary>
-    public static Dataset CartPoleRows(int rows, ulong seed = 1)
+    public static Dataset CartPoleRows(int rows, ulong seed = 1) => ExpertRows("CartPole-v1", rows, seed);
+
+    /// <summary>
+    /// <paramref name="rows"/> states of the discrete env <paramref name="env"/> visited by its built-in expert acting
+    /// uniformly at random 30% of the time, each labelled with the expert's action.
+    /// </summary>
+    public static Dataset ExpertRows(string env, int rows, ulong seed = 1)
     {
         const int lanes = 4096;
-        using var env = EnvRegistry.Create("CartPole-v1", lanes);
-        var expert = BuiltinExperts.For(EnvRegistry.CartPole, lanes);
-        env.Reset(seed);
+        EnvSpec spec = EnvRegistry.Get(env);
+        using var batch = EnvRegistry.Create(env, lanes);
+        var expert = BuiltinExperts.For(spec, lanes);
+        batch.Reset(seed);
         var labels = new int[lanes];
         var act = new int[lanes];
-        var data = new Dataset(4, continuous: false, capacity: rows + lanes);
+        var data = new Dataset(spec.ObservationSize, continuous: false, capacity: rows + lanes);
         for (ulong t = 0; data.Count < rows; t++)
         {
-            expert.Act(env, labels);
+            expert.Act(batch, labels);
             for (int i = 0; i < lanes; i++)
-                act[i] = FastIL.Random.CounterRng.Uniform(seed, (ulong)i, t, 5) < 0.3 ? (int)(FastIL.Random.CounterRng.Bits(seed, (ulong)i, t, 6) & 1) : labels[i];
-            data.Append(env, labels);
-            env.Step(act);
+                act[i] = FastIL.Random.CounterRng.Uniform(seed, (ulong)i, t, 5) < 0.3
+                    ? (int)(FastIL.Random.CounterRng.Bits(seed, (ulong)i, t, 6) % (ulong)spec.ActionCount) : labels[i];
+            data.Append(batch, labels);
+            batch.Step(act);
         }
         return data;
     }

@@ -150,10 +150,10 @@ public sealed partial class Trainer : IChunkJob, IObjective, IDisposable
     private void Prepare(Dataset data, LinearPolicy policy, bool restandardize = true)
     {
         _entWeight = policy.Kind == PolicyKind.Linear ? 0 : Options.EntropyWeight;
-        // Two-class fits on the raw (or standardized) inputs read the data set's float32 columns directly, standardizing
-        // on the fly with the same two roundings (BinaryRows): no double copy of the inputs per refit.
+        // Discrete fits on the raw (or standardized) inputs read the data set's float32 columns directly, standardizing
+        // on the fly with the same two roundings (BinaryRows, FusedRows): no double copy of the inputs per refit.
         bool direct = policy.Features.Kind == FeatureKind.Identity && Vector256.IsHardwareAccelerated && !Options.ScalarReference && !Options.ScalarHessian
-            && !Options.DesignMatrix && (policy.Kind == PolicyKind.Logistic || (policy.Kind == PolicyKind.Softmax && policy.Rows == 2)) && _entWeight == 0;
+            && !Options.DesignMatrix && policy.Kind != PolicyKind.Linear && _entWeight == 0;
         _design.Prepare(data, policy, restandardize, direct);
         _driver = SelectDriver();
         int cap = data.Capacity;

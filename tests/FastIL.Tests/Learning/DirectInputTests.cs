@@ -5,13 +5,13 @@ using Xunit;
 namespace FastIL.Tests.Learning;
 
 /// <summary>
-/// Two-class fits on identity features read the data set's float32 columns directly (standardizing on the fly); they
-/// must give exactly the bits of the fit over the double design matrix, which the other kernels and the scalar
-/// reference use.
+/// Discrete fits on identity features (the two-class and the multi-class kernel) read the data set's float32 columns
+/// directly (standardizing on the fly); they must give exactly the bits of the fit over the double design matrix,
+/// which the other kernels and the scalar reference use.
 /// </summary>
 public class DirectInputTests
 {
-    private static Dataset Data(int n, bool weighted, int seed)
+    private static Dataset Data(int n, bool weighted, int seed, int classes = 2)
     {
         var data = new Dataset(4, false, n);
         var rng = new System.Random(seed);
@@ -19,7 +19,9 @@ public class DirectInputTests
         for (int i = 0; i < n; i++)
         {
             for (int j = 0; j < 4; j++) row[j] = (float)((rng.NextDouble() * 2 - 1) * (j + 1) + j);
-            int y = row[0] - 0.5 * row[1] + 3 * row[2] - row[3] + (rng.NextDouble() - 0.5) > 0 ? 1 : 0;
+            double margin = row[0] - 0.5 * row[1] + 3 * row[2] - row[3] + (rng.NextDouble() - 0.5);
+            // More classes: bands of the margin, so every class is present and none is separable.
+            int y = classes == 2 ? (margin > 0 ? 1 : 0) : Math.Clamp((int)Math.Floor(margin / 3 + classes / 2.0), 0, classes - 1);
             data.AppendRow(row, y, weighted ? (float)(0.25 + rng.NextDouble()) : 1f);
         }
         return data;
@@ -31,10 +33,13 @@ public class DirectInputTests
     [InlineData(PolicyKind.Softmax, true, false, 8192)]       // two-class softmax, whole blocks
     [InlineData(PolicyKind.Logistic, true, true, 5001)]       // weighted rows
     [InlineData(PolicyKind.Logistic, false, false, 3)]        // fewer rows than one vector
-    public void DirectFloat32Columns_GiveTheDesignMatrixBits(PolicyKind kind, bool standardize, bool weighted, int n)
+    [InlineData(PolicyKind.Softmax, true, false, 9003, 3)]    // three classes (the multi-class kernel's specialized phase 1)
+    [InlineData(PolicyKind.Softmax, false, true, 5001, 3)]    // weighted, raw inputs
+    [InlineData(PolicyKind.Softmax, true, true, 4097, 4)]     // four classes (its general loop)
+    public void DirectFloat32Columns_GiveTheDesignMatrixBits(PolicyKind kind, bool standardize, bool weighted, int n, int classes = 2)
     {
-        var data = Data(n, weighted, n);
-        LinearPolicy Policy() => new(kind, 2, FeatureMap.Parse("identity", 4, 0), ["a", "b", "c", "d"], standardize);
+        var data = Data(n, weighted, n, classes);
+        LinearPolicy Policy() => new(kind, classes, FeatureMap.Parse("identity", 4, 0), ["a", "b", "c", "d"], standardize);
         using var direct = new Trainer(new TrainerOptions { L2 = 1e-3, Threads = 2 });
         using var matrix = new Trainer(new TrainerOptions { L2 = 1e-3, Threads = 2, DesignMatrix = true });
         AssertSameBits(matrix, direct, data, Policy);
@@ -128,11 +133,14 @@ public class DirectInputTests
         return data;
     }
 
-    [Fact]
-    public void Refit_StillAllocatesNothing()
+    [Theory]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(5)]
+    public void Refit_StillAllocatesNothing(int classes)
     {
-        var data = Data(20_000, false, 1);
-        var policy = new LinearPolicy(PolicyKind.Logistic, 2, FeatureMap.Parse("identity", 4, 0), ["a", "b", "c", "d"], true);
+        var data = Data(20_000, false, 1, classes);
+        var policy = new LinearPolicy(classes == 2 ? PolicyKind.Logistic : PolicyKind.Softmax, classes, FeatureMap.Parse("identity", 4, 0), ["a", "b", "c", "d"], true);
         using var trainer = new Trainer(new TrainerOptions { L2 = 1e-3 });
         trainer.Fit(data, policy, warmStart: false);
         trainer.Fit(data, policy, warmStart: true);

@@ -18,6 +18,11 @@ public class TrainerTests
         [PolicyKind.Softmax, 2, "identity", true, 0.0, 0.01],
         [PolicyKind.Softmax, 2, "poly2", false, 0.0, 0.001],
         [PolicyKind.Logistic, 2, "identity", true, 0.0, 0.0],
+        // Three or more classes take the multi-class kernel: three (its specialized phase 1), and four and five (the
+        // general loop; 10 and 15 class pairs, sums four at a time with a remainder), on the float32 columns.
+        [PolicyKind.Softmax, 3, "identity", false, 0.0, 0.001],
+        [PolicyKind.Softmax, 4, "identity", true, 0.0, 0.001],
+        [PolicyKind.Softmax, 5, "identity", false, 0.0, 0.01],
     ];
 
     [Theory]
@@ -238,6 +243,9 @@ public class HessianKernelTests
     [InlineData(PolicyKind.Softmax, 2, false)]
     [InlineData(PolicyKind.Softmax, 2, true)]
     [InlineData(PolicyKind.Logistic, 2, true)]
+    [InlineData(PolicyKind.Softmax, 3, false)]
+    [InlineData(PolicyKind.Softmax, 4, false)]
+    [InlineData(PolicyKind.Softmax, 5, true)]
     public void VectorHessian_MatchesScalarReference_AndFiniteDifferencesOfTheGradient(PolicyKind kind, int classes, bool weighted)
     {
         var data = TestDatasets.Synthetic(5003, 3, classes, 31, weighted); // a partial last block and a scalar tail
