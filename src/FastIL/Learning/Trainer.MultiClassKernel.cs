@@ -152,15 +152,7 @@ public sealed partial class Trainer
                 s += e;
             }
             var w = weighted ? Vector256.LoadUnsafe(ref wts, (nuint)row) : one;
-            // −log p_y = log s − (z_y − m). Unweighted, the logs of eight groups are taken at once as the log of the
-            // product of their s (each in [1, K], so the product cannot overflow).
-            lossAcc -= w * (zy - m);
-            if (weighted) lossAcc = Vector256.FusedMultiplyAdd(w, Vector256.Log(s), lossAcc);
-            else
-            {
-                sProduct *= s;
-                if (++pending == 8) { lossAcc += Vector256.Log(sProduct); sProduct = one; pending = 0; }
-            }
+            (lossAcc, sProduct, pending) = AddGroupLoss(lossAcc, sProduct, pending, w, zy, m, s, weighted);
             // Probabilities p_c = e_c / s (over the logits), residuals w·(p_r − [y = r]) and Hessian weights.
             var invS = one / s;
             for (int c = 0; c < classes; c++)
@@ -248,13 +240,7 @@ public sealed partial class Trainer
             s += e1;
             s += e2;
             var w = weighted ? Vector256.LoadUnsafe(ref wts, (nuint)row) : one;
-            lossAcc -= w * (zy - m);
-            if (weighted) lossAcc = Vector256.FusedMultiplyAdd(w, Vector256.Log(s), lossAcc);
-            else
-            {
-                sProduct *= s;
-                if (++pending == 8) { lossAcc += Vector256.Log(sProduct); sProduct = one; pending = 0; }
-            }
+            (lossAcc, sProduct, pending) = AddGroupLoss(lossAcc, sProduct, pending, w, zy, m, s, weighted);
             var invS = one / s;
             var p0 = e0 * invS;
             var p1 = e1 * invS;
@@ -276,6 +262,22 @@ public sealed partial class Trainer
         state.Hits = hits;
         state.SProduct = sProduct;
         state.Pending = pending;
+    }
+
+    /// <summary>
+    /// Adds four rows' −log p_y = log s − (z_y − m), weighted by <paramref name="w"/>, to the loss's lanes. Unweighted,
+    /// the logs of eight groups are taken at once as the log of the product of their s (each in [1, K], so the product
+    /// cannot overflow): <paramref name="sProduct"/> and <paramref name="pending"/> carry it.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (Vector256<double> LossAcc, Vector256<double> SProduct, int Pending) AddGroupLoss(Vector256<double> lossAcc, Vector256<double> sProduct, int pending,
+        Vector256<double> w, Vector256<double> zy, Vector256<double> m, Vector256<double> s, bool weighted)
+    {
+        lossAcc -= w * (zy - m);
+        if (weighted) return (Vector256.FusedMultiplyAdd(w, Vector256.Log(s), lossAcc), sProduct, pending);
+        sProduct *= s;
+        if (++pending == 8) return (lossAcc + Vector256.Log(sProduct), Vector256<double>.One, 0);
+        return (lossAcc, sProduct, pending);
     }
 
     /// <summary><see cref="ProductSums{TN}"/> for <paramref name="n"/> (1 to 4) sums.</summary>
