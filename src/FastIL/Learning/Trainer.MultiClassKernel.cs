@@ -18,7 +18,7 @@ public sealed partial class Trainer
     /// <see cref="SubRows"/> rows in two phases, like the two-class kernel: phase 1 (<see cref="MultiClassTerms{TF}"/>)
     /// takes four rows at a time through the logits, a stable log-sum-exp, the weighted NLL, the greedy hit, and writes
     /// the residuals w·(p_r − [y = r]) and, for Newton, the Hessian weights w·(p_r·[r = s] − p_r·p_s) to an L1 scratch;
-    /// phase 2 (<see cref="ProductSums{TN}"/>) runs each group of up to four sums over the sub-block with its
+    /// phase 2 (<see cref="ProductSums{TN}"/>) runs each group of up to six sums over the sub-block with its
     /// accumulators in registers. An accumulator sees the same products in the same order as when every row updated
     /// every sum in memory, so the bits do not depend on the blocking.
     /// </para>
@@ -60,18 +60,19 @@ public sealed partial class Trainer
             }
             if (rows == 3) MultiClassTerms3<TF>(ref state, at, count, scratch);
             else MultiClassTerms<TF>(ref state, z, at, count, scratch);
-            // Gradient sums Σ res_r·φ_a: for each feature, the classes four at a time.
+            // Gradient sums Σ res_r·φ_a: for each feature, the classes six at a time.
             for (int a = 0; a < fe; a++)
-                for (int r = 0; r < rows; r += 4)
-                    ProductSumsFor(Math.Min(4, rows - r), ref Unsafe.Add(ref sc, a * SubRows), ref sc, false, ref Unsafe.Add(ref sc, resAt + r * SubRows),
+                for (int r = 0; r < rows; r += SumsPerPass)
+                    ProductSumsFor(Math.Min(SumsPerPass, rows - r), ref Unsafe.Add(ref sc, a * SubRows), ref sc, false, ref Unsafe.Add(ref sc, resAt + r * SubRows),
                         ref Unsafe.Add(ref g0, (r * fe + a) * 4), fe * 4, count);
             if (!withHessian) continue;
-            // Hessian sums Σ c_k·(φ_a·φ_b) for extended-feature pairs a ≤ b, the class pairs four at a time.
+            // Hessian sums Σ c_k·(φ_a·φ_b) for extended-feature pairs a ≤ b, the class pairs six at a time (all three
+            // classes' six in one pass).
             int ab = 0;
             for (int a = 0; a < fe; a++)
                 for (int b = a; b < fe; b++, ab++)
-                    for (int k = 0; k < pairsRS; k += 4)
-                        ProductSumsFor(Math.Min(4, pairsRS - k), ref Unsafe.Add(ref sc, a * SubRows), ref Unsafe.Add(ref sc, b * SubRows), true,
+                    for (int k = 0; k < pairsRS; k += SumsPerPass)
+                        ProductSumsFor(Math.Min(SumsPerPass, pairsRS - k), ref Unsafe.Add(ref sc, a * SubRows), ref Unsafe.Add(ref sc, b * SubRows), true,
                             ref Unsafe.Add(ref sc, weightsAt + k * SubRows), ref Unsafe.Add(ref h0, (k * pairsAB + ab) * 4), pairsAB * 4, count);
         }
         if (state.Pending > 0) state.LossAcc += Vector256.Log(state.SProduct);
@@ -280,11 +281,16 @@ public sealed partial class Trainer
         return (lossAcc, sProduct, pending);
     }
 
-    /// <summary><see cref="ProductSums{TN}"/> for <paramref name="n"/> (1 to 4) sums.</summary>
+    /// <summary>Sums per call of <see cref="ProductSums{TN}"/>: six accumulators and their operands fit in registers.</summary>
+    private const int SumsPerPass = 6;
+
+    /// <summary><see cref="ProductSums{TN}"/> for <paramref name="n"/> (1 to <see cref="SumsPerPass"/>) sums.</summary>
     private static void ProductSumsFor(int n, ref double x, ref double x2, bool product, ref double coef, ref double acc, int accStride, int count)
     {
         switch (n)
         {
+            case 6: ProductSums<Dim6>(ref x, ref x2, product, ref coef, ref acc, accStride, count); break;
+            case 5: ProductSums<Dim5>(ref x, ref x2, product, ref coef, ref acc, accStride, count); break;
             case 4: ProductSums<Dim4>(ref x, ref x2, product, ref coef, ref acc, accStride, count); break;
             case 3: ProductSums<Dim3>(ref x, ref x2, product, ref coef, ref acc, accStride, count); break;
             case 2: ProductSums<Dim2>(ref x, ref x2, product, ref coef, ref acc, accStride, count); break;
@@ -307,9 +313,13 @@ public sealed partial class Trainer
         var a1 = n > 1 ? Vector256.LoadUnsafe(ref Unsafe.Add(ref acc, accStride)) : default;
         var a2 = n > 2 ? Vector256.LoadUnsafe(ref Unsafe.Add(ref acc, 2 * accStride)) : default;
         var a3 = n > 3 ? Vector256.LoadUnsafe(ref Unsafe.Add(ref acc, 3 * accStride)) : default;
+        var a4 = n > 4 ? Vector256.LoadUnsafe(ref Unsafe.Add(ref acc, 4 * accStride)) : default;
+        var a5 = n > 5 ? Vector256.LoadUnsafe(ref Unsafe.Add(ref acc, 5 * accStride)) : default;
         ref double c1 = ref Unsafe.Add(ref coef, SubRows);
         ref double c2 = ref Unsafe.Add(ref coef, 2 * SubRows);
         ref double c3 = ref Unsafe.Add(ref coef, 3 * SubRows);
+        ref double c4 = ref Unsafe.Add(ref coef, 4 * SubRows);
+        ref double c5 = ref Unsafe.Add(ref coef, 5 * SubRows);
         for (int i = 0; i < count; i += 4)
         {
             var v = Vector256.LoadUnsafe(ref x, (nuint)i);
@@ -318,10 +328,14 @@ public sealed partial class Trainer
             if (n > 1) a1 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref c1, (nuint)i), v, a1);
             if (n > 2) a2 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref c2, (nuint)i), v, a2);
             if (n > 3) a3 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref c3, (nuint)i), v, a3);
+            if (n > 4) a4 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref c4, (nuint)i), v, a4);
+            if (n > 5) a5 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref c5, (nuint)i), v, a5);
         }
         a0.StoreUnsafe(ref acc);
         if (n > 1) a1.StoreUnsafe(ref Unsafe.Add(ref acc, accStride));
         if (n > 2) a2.StoreUnsafe(ref Unsafe.Add(ref acc, 2 * accStride));
         if (n > 3) a3.StoreUnsafe(ref Unsafe.Add(ref acc, 3 * accStride));
+        if (n > 4) a4.StoreUnsafe(ref Unsafe.Add(ref acc, 4 * accStride));
+        if (n > 5) a5.StoreUnsafe(ref Unsafe.Add(ref acc, 5 * accStride));
     }
 }
