@@ -71,4 +71,28 @@ public class ReproducibleFitTests
             }
         }
     }
+
+    [Theory]
+    [InlineData(5003, 37, 1)]   // nine tile groups plus a feature row and the bias row; a three-row tail
+    [InlineData(5003, 37, 2)]
+    [InlineData(6, 8, 1)]       // fewer rows than one vector: tails only
+    public void RidgeGramTiles_GiveTheRowByRowBits(int n, int features, int threads)
+    {
+        // On AVX-512 machines the normal matrix's feature block comes from 4×4 tiles of Vector512 accumulators; each
+        // entry must still be OrderedDot.Dot's bits, which the row-by-row path (taken by the scalar reference) gives.
+        // Elsewhere both trainers take the row-by-row path and the test holds trivially.
+        var rnd = new System.Random(n + features);
+        var data = new Dataset(3, true, n);
+        var cols = Enumerable.Range(0, 3).Select(_ => Enumerable.Range(0, n).Select(_ => (float)(rnd.NextDouble() * 2 - 1)).ToArray()).ToArray();
+        float[] targets = [.. Enumerable.Range(0, n).Select(i => cols[0][i] - 0.5f * cols[1][i] * cols[2][i])];
+        data.Append(new ArrayColumns(cols, n), targets);
+        double[] Fit(bool reference)
+        {
+            var p = new LinearPolicy(PolicyKind.Linear, 0, FeatureMap.Parse($"rff:{features}:1", 3, 5), ["a", "b", "c"], true);
+            using var trainer = new Trainer(new TrainerOptions { L2 = 1e-3, Threads = threads, ScalarReference = reference });
+            trainer.Fit(data, p, warmStart: false);
+            return [.. p.Weights, .. p.Bias];
+        }
+        Assert.Equal(Fit(reference: true), Fit(reference: false));
+    }
 }
