@@ -80,8 +80,11 @@ public sealed partial class Trainer
     // The first row RidgeRow builds (the rows before it come from tiles), for the current solve.
     private int _ridgeFirstRow;
 
-    /// <summary>Whether the normal matrix's feature block is built by <see cref="GramTile"/>s.</summary>
-    private bool GramTiles => Vector512.IsHardwareAccelerated && !_design.Weighted && !Options.ScalarReference && _design.Features >= 4;
+    /// <summary>Whether the normal matrix's feature block is built from tiles (<see cref="GramTile"/>, <see cref="GramTile256"/>).</summary>
+    private bool GramTiles => Vector256.IsHardwareAccelerated && !_design.Weighted && !Options.ScalarReference && _design.Features >= 4;
+
+    /// <summary>Whether the tiles hold each entry's eight lanes in one Vector512 (else two Vector256 halves).</summary>
+    private bool WideGramTiles => Vector512.IsHardwareAccelerated && !Options.NarrowVectors;
 
     /// <summary>
     /// Chunk <paramref name="chunk"/> of the normal matrix, the longest first so that the threads finish together:
@@ -95,7 +98,16 @@ public sealed partial class Trainer
         int k0 = _ridgeFirstRow - 4 * (chunk - rows + 1), p = f + 1, n = _design.N;
         double inv = 1.0 / _design.WeightSum;
         Span<double> a = _chol.AsSpan(0, p * p);
-        for (int l0 = 0; l0 <= k0; l0 += 4) GramTile(_design.Phi, k0, l0, n, a, p, inv);
+        bool wide = WideGramTiles;
+        for (int l0 = 0; l0 <= k0; l0 += 4)
+        {
+            if (wide) GramTile(_design.Phi, k0, l0, n, a, p, inv);
+            else
+            {
+                GramTile256(_design.Phi, k0, l0, n, a, p, inv);
+                GramTile256(_design.Phi, k0 + 2, l0, n, a, p, inv);
+            }
+        }
         Span<double> four = stackalloc double[4];
         ReadOnlySpan<double> y = _design.Y.AsSpan(0, n);
         OrderedDot.Dot4(y, _design.Phi[k0].AsSpan(0, n), _design.Phi[k0 + 1].AsSpan(0, n), _design.Phi[k0 + 2].AsSpan(0, n), _design.Phi[k0 + 3].AsSpan(0, n), four);
@@ -146,11 +158,52 @@ public sealed partial class Trainer
         StoreEntry(a, p, k0 + 3, l0 + 2, inv, s32, ref x3, ref y2, tail, n); StoreEntry(a, p, k0 + 3, l0 + 3, inv, s33, ref x3, ref y3, tail, n);
     }
 
-    /// <summary>Entry (k, l) and (l, k): the eight lanes reduced as <see cref="OrderedDot.Dot"/> does, then its tail rows.</summary>
+    /// <summary>
+    /// <see cref="GramTile"/> for machines without Vector512: the 2×4 entries (k0 + r, l0 + c), each with
+    /// <see cref="OrderedDot.Dot"/>'s two Vector256 accumulators (16 in all), so the same bits.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void GramTile256(double[][] phi, int k0, int l0, int n, Span<double> a, int p, double inv)
+    {
+        ref double x0 = ref MemoryMarshal.GetArrayDataReference(phi[k0]);
+        ref double x1 = ref MemoryMarshal.GetArrayDataReference(phi[k0 + 1]);
+        ref double y0 = ref MemoryMarshal.GetArrayDataReference(phi[l0]);
+        ref double y1 = ref MemoryMarshal.GetArrayDataReference(phi[l0 + 1]);
+        ref double y2 = ref MemoryMarshal.GetArrayDataReference(phi[l0 + 2]);
+        ref double y3 = ref MemoryMarshal.GetArrayDataReference(phi[l0 + 3]);
+        Vector256<double> s00 = default, s01 = default, s02 = default, s03 = default, s10 = default, s11 = default, s12 = default, s13 = default;
+        Vector256<double> h00 = default, h01 = default, h02 = default, h03 = default, h10 = default, h11 = default, h12 = default, h13 = default;
+        int i = 0;
+        if (n >= 8)
+            for (; i <= n - 8; i += 8)
+            {
+                nuint lo = (nuint)i, hi = (nuint)(i + 4);
+                var u0 = Vector256.LoadUnsafe(ref x0, lo); var u1 = Vector256.LoadUnsafe(ref x1, lo);
+                var w0 = Vector256.LoadUnsafe(ref x0, hi); var w1 = Vector256.LoadUnsafe(ref x1, hi);
+                var v = Vector256.LoadUnsafe(ref y0, lo); var z = Vector256.LoadUnsafe(ref y0, hi);
+                s00 += u0 * v; s10 += u1 * v; h00 += w0 * z; h10 += w1 * z;
+                v = Vector256.LoadUnsafe(ref y1, lo); z = Vector256.LoadUnsafe(ref y1, hi);
+                s01 += u0 * v; s11 += u1 * v; h01 += w0 * z; h11 += w1 * z;
+                v = Vector256.LoadUnsafe(ref y2, lo); z = Vector256.LoadUnsafe(ref y2, hi);
+                s02 += u0 * v; s12 += u1 * v; h02 += w0 * z; h12 += w1 * z;
+                v = Vector256.LoadUnsafe(ref y3, lo); z = Vector256.LoadUnsafe(ref y3, hi);
+                s03 += u0 * v; s13 += u1 * v; h03 += w0 * z; h13 += w1 * z;
+            }
+        int tail = i;
+        StoreEntry(a, p, k0, l0, inv, s00 + h00, ref x0, ref y0, tail, n); StoreEntry(a, p, k0, l0 + 1, inv, s01 + h01, ref x0, ref y1, tail, n);
+        StoreEntry(a, p, k0, l0 + 2, inv, s02 + h02, ref x0, ref y2, tail, n); StoreEntry(a, p, k0, l0 + 3, inv, s03 + h03, ref x0, ref y3, tail, n);
+        StoreEntry(a, p, k0 + 1, l0, inv, s10 + h10, ref x1, ref y0, tail, n); StoreEntry(a, p, k0 + 1, l0 + 1, inv, s11 + h11, ref x1, ref y1, tail, n);
+        StoreEntry(a, p, k0 + 1, l0 + 2, inv, s12 + h12, ref x1, ref y2, tail, n); StoreEntry(a, p, k0 + 1, l0 + 3, inv, s13 + h13, ref x1, ref y3, tail, n);
+    }
+
+    /// <summary>Entry (k, l) and (l, k) from its eight lanes (folded to four: low + high), reduced as <see cref="OrderedDot.Dot"/> does, then its tail rows.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void StoreEntry(Span<double> a, int p, int k, int l, double inv, Vector512<double> lanes, ref double x, ref double y, int tail, int n)
+        => StoreEntry(a, p, k, l, inv, lanes.GetLower() + lanes.GetUpper(), ref x, ref y, tail, n);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreEntry(Span<double> a, int p, int k, int l, double inv, Vector256<double> s, ref double x, ref double y, int tail, int n)
     {
-        var s = lanes.GetLower() + lanes.GetUpper();
         double sum = n >= 8 ? (s.GetElement(0) + s.GetElement(1)) + (s.GetElement(2) + s.GetElement(3)) : 0;
         for (int i = tail; i < n; i++) sum += Unsafe.Add(ref x, i) * Unsafe.Add(ref y, i);
         a[k * p + l] = a[l * p + k] = sum * inv;

@@ -65,8 +65,8 @@ public sealed record TrainerOptions
     /// </summary>
     internal bool GeneralSums { get; init; }
     /// <summary>
-    /// Runs the two-class kernel's eight lanes as two Vector256 halves even where Vector512 is accelerated, as machines
-    /// without it do (tests check that both give the same bits).
+    /// Runs the two-class kernel's eight lanes, and the ridge's normal-matrix tiles, as two Vector256 halves even where
+    /// Vector512 is accelerated, as machines without it do (tests check that both give the same bits).
     /// </summary>
     internal bool NarrowVectors { get; init; }
     /// <summary>

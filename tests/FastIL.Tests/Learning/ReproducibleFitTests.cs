@@ -73,14 +73,14 @@ public class ReproducibleFitTests
     }
 
     [Theory]
-    [InlineData(5003, 37, 1)]   // nine tile groups plus a feature row and the bias row; a three-row tail
-    [InlineData(5003, 37, 2)]
-    [InlineData(6, 8, 1)]       // fewer rows than one vector: tails only
-    public void RidgeGramTiles_GiveTheRowByRowBits(int n, int features, int threads)
+    [InlineData(5003, 37, 1, false)]   // nine tile groups plus a feature row and the bias row; a three-row tail
+    [InlineData(5003, 37, 2, false)]
+    [InlineData(5003, 37, 2, true)]    // the Vector256 tiles (machines without AVX-512)
+    [InlineData(6, 8, 1, false)]       // fewer rows than one vector: tails only
+    public void RidgeGramTiles_GiveTheRowByRowBits(int n, int features, int threads, bool narrow)
     {
-        // On AVX-512 machines the normal matrix's feature block comes from 4×4 tiles of Vector512 accumulators; each
-        // entry must still be OrderedDot.Dot's bits, which the row-by-row path (taken by the scalar reference) gives.
-        // Elsewhere both trainers take the row-by-row path and the test holds trivially.
+        // The normal matrix's feature block comes from tiles of Vector512 accumulators (or Vector256 pairs); each entry
+        // must still be OrderedDot.Dot's bits, which the row-by-row path (taken by the scalar reference) gives.
         var rnd = new System.Random(n + features);
         var data = new Dataset(3, true, n);
         var cols = Enumerable.Range(0, 3).Select(_ => Enumerable.Range(0, n).Select(_ => (float)(rnd.NextDouble() * 2 - 1)).ToArray()).ToArray();
@@ -89,7 +89,7 @@ public class ReproducibleFitTests
         double[] Fit(bool reference)
         {
             var p = new LinearPolicy(PolicyKind.Linear, 0, FeatureMap.Parse($"rff:{features}:1", 3, 5), ["a", "b", "c"], true);
-            using var trainer = new Trainer(new TrainerOptions { L2 = 1e-3, Threads = threads, ScalarReference = reference });
+            using var trainer = new Trainer(new TrainerOptions { L2 = 1e-3, Threads = threads, ScalarReference = reference, NarrowVectors = narrow });
             trainer.Fit(data, p, warmStart: false);
             return [.. p.Weights, .. p.Bias];
         }
