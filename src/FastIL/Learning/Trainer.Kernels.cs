@@ -1,13 +1,11 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
-using FastIL.Kernels.MathKernels;
 using FastIL.Policies;
 
 namespace FastIL.Learning;
 
-// The row kernels of one block: objective, gradient and Hessian sums (SIMD, span and scalar reference paths), run by
-// the block driver of Trainer.BlockDriver.cs. The two-class kernel is in Trainer.BinaryKernel.cs.
+// The general row kernels of one block (the span kernel and the scalar reference, over the losses of
+// Trainer.Losses.cs), run by the block driver of Trainer.BlockDriver.cs, and the Hessian accumulators they share with
+// the fused kernels (Trainer.BinaryKernel.cs for two classes, Trainer.MultiClassKernel.cs for more).
 public sealed partial class Trainer
 {
     /// <summary>

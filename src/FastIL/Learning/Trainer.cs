@@ -15,7 +15,9 @@ namespace FastIL.Learning;
 /// </summary>
 /// <remarks>
 /// Its parts: the fit's prepared inputs (<see cref="DesignData"/>), the objective (this class: <c>Evaluate</c> over
-/// the row kernels of <c>Trainer.Kernels.cs</c>, <c>Trainer.BinaryKernel.cs</c> and <c>Trainer.SmallSums.cs</c>), which
+/// one block driver, <c>Trainer.BlockDriver.cs</c>, that runs a row kernel and a loss chosen per preparation: the
+/// fused kernels of <c>Trainer.BinaryKernel.cs</c>, <c>Trainer.SmallSums.cs</c> and <c>Trainer.MultiClassKernel.cs</c>,
+/// the span kernel and scalar reference of <c>Trainer.Kernels.cs</c>, the losses of <c>Trainer.Losses.cs</c>), which
 /// partial sums a refit can take over (<see cref="PartialSumsRecord"/>), and the solvers, each with its own workspace:
 /// <see cref="NewtonSolver"/> and <see cref="LbfgsSolver"/> over <see cref="IObjective"/>, <see cref="AdamSolver"/>
 /// over <see cref="IBlockObjective"/> (<c>Trainer.Adam.cs</c>), and the ridge's closed form in <c>Trainer.Ridge.cs</c>.
