@@ -94,7 +94,7 @@ internal sealed class DesignData : IDisposable
         else Grow(ref Phi, Features, cap);
 
         if (policy.Standardize && restandardize)
-            for (int j = 0; j < d; j += 4) Standardization(data.RawColumns, j, Math.Min(4, d - j), N, policy.Mean, policy.Std);
+            for (int j = 0; j < d; j += 8) Standardization(data.RawColumns, j, Math.Min(8, d - j), N, policy.Mean, policy.Std);
         Direct = direct;
         Data = direct ? data : null;
         DataForReuse = data;
@@ -134,28 +134,40 @@ internal sealed class DesignData : IDisposable
 
     /// <summary>
     /// The mean and standard deviation (1 where it is 0) of the first <paramref name="n"/> rows of columns
-    /// [<paramref name="first"/>, <paramref name="first"/> + <paramref name="count"/>), <paramref name="count"/> ≤ 4:
+    /// [<paramref name="first"/>, <paramref name="first"/> + <paramref name="count"/>), <paramref name="count"/> ≤ 8:
     /// each column's sums add its rows one by one, in order (so the bits are those of one column at a time), and the
-    /// columns' chains run side by side, so one pass does up to four without waiting on one addition's latency.
+    /// columns' chains run side by side, so one pass does up to eight without waiting on one addition's latency.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Standardization(float[][] cols, int first, int count, int n, double[] mean, double[] std)
     {
-        ReadOnlySpan<float> x0 = cols[first].AsSpan(0, n);
-        ReadOnlySpan<float> x1 = cols[first + Math.Min(1, count - 1)].AsSpan(0, n);
-        ReadOnlySpan<float> x2 = cols[first + Math.Min(2, count - 1)].AsSpan(0, n);
-        ReadOnlySpan<float> x3 = cols[first + Math.Min(3, count - 1)].AsSpan(0, n);
-        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-        for (int i = 0; i < n; i++) { s0 += x0[i]; s1 += x1[i]; s2 += x2[i]; s3 += x3[i]; }
-        double m0 = s0 / n, m1 = s1 / n, m2 = s2 / n, m3 = s3 / n;
-        double q0 = 0, q1 = 0, q2 = 0, q3 = 0;
-        for (int i = 0; i < n; i++)
-        {
-            double t0 = x0[i] - m0, t1 = x1[i] - m1, t2 = x2[i] - m2, t3 = x3[i] - m3;
-            q0 += t0 * t0; q1 += t1 * t1; q2 += t2 * t2; q3 += t3 * t3;
-        }
-        // Columns past count repeat the last one; only the first count are stored.
-        ReadOnlySpan<double> means = [m0, m1, m2, m3], squares = [q0, q1, q2, q3];
+        // Columns past count repeat the last one (their sums are computed and dropped).
+        ReadOnlySpan<float> x0 = Column(cols, first, count, 0, n), x1 = Column(cols, first, count, 1, n);
+        ReadOnlySpan<float> x2 = Column(cols, first, count, 2, n), x3 = Column(cols, first, count, 3, n);
+        ReadOnlySpan<float> x4 = Column(cols, first, count, 4, n), x5 = Column(cols, first, count, 5, n);
+        ReadOnlySpan<float> x6 = Column(cols, first, count, 6, n), x7 = Column(cols, first, count, 7, n);
+        double s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
+        if (count <= 4)
+            for (int i = 0; i < n; i++) { s0 += x0[i]; s1 += x1[i]; s2 += x2[i]; s3 += x3[i]; }
+        else
+            for (int i = 0; i < n; i++) { s0 += x0[i]; s1 += x1[i]; s2 += x2[i]; s3 += x3[i]; s4 += x4[i]; s5 += x5[i]; s6 += x6[i]; s7 += x7[i]; }
+        double m0 = s0 / n, m1 = s1 / n, m2 = s2 / n, m3 = s3 / n, m4 = s4 / n, m5 = s5 / n, m6 = s6 / n, m7 = s7 / n;
+        double q0 = 0, q1 = 0, q2 = 0, q3 = 0, q4 = 0, q5 = 0, q6 = 0, q7 = 0;
+        if (count <= 4)
+            for (int i = 0; i < n; i++)
+            {
+                double t0 = x0[i] - m0, t1 = x1[i] - m1, t2 = x2[i] - m2, t3 = x3[i] - m3;
+                q0 += t0 * t0; q1 += t1 * t1; q2 += t2 * t2; q3 += t3 * t3;
+            }
+        else
+            for (int i = 0; i < n; i++)
+            {
+                double t0 = x0[i] - m0, t1 = x1[i] - m1, t2 = x2[i] - m2, t3 = x3[i] - m3;
+                double t4 = x4[i] - m4, t5 = x5[i] - m5, t6 = x6[i] - m6, t7 = x7[i] - m7;
+                q0 += t0 * t0; q1 += t1 * t1; q2 += t2 * t2; q3 += t3 * t3;
+                q4 += t4 * t4; q5 += t5 * t5; q6 += t6 * t6; q7 += t7 * t7;
+            }
+        ReadOnlySpan<double> means = [m0, m1, m2, m3, m4, m5, m6, m7], squares = [q0, q1, q2, q3, q4, q5, q6, q7];
         for (int k = 0; k < count; k++)
         {
             double sd = Math.Sqrt(squares[k] / n);
@@ -163,6 +175,8 @@ internal sealed class DesignData : IDisposable
             std[first + k] = sd > 0 ? sd : 1.0;
         }
     }
+
+    private static ReadOnlySpan<float> Column(float[][] cols, int first, int count, int k, int n) => cols[first + Math.Min(k, count - 1)].AsSpan(0, n);
 
     // The design-matrix columns (one double per row each, large-object-heap sized for a few thousand rows) come from
     // the shared array pool and go back on Dispose: a program running thousands of short fits with fresh trainers

@@ -79,6 +79,38 @@ public class TrainerTests
         Assert.True(Math.Abs(fit.Objective - reference) <= 1e-7 * Math.Abs(reference), $"FastIL {fit.Objective:R} vs Newton {reference:R}");
     }
 
+    [Theory]
+    [InlineData(2)]
+    [InlineData(6)]
+    [InlineData(11)]   // a group of eight columns and one of three
+    public void Standardization_GivesTheBitsOfOneColumnAtATime(int inputs)
+    {
+        // The statistics run several columns' addition chains side by side; each column must still add its rows in
+        // order, so mean and std are exactly those of the plain per-column loops.
+        int n = 3001;
+        var rnd = new System.Random(inputs);
+        var cols = Enumerable.Range(0, inputs).Select(j => Enumerable.Range(0, n).Select(_ => (float)(rnd.NextDouble() * (j + 1) + j)).ToArray()).ToArray();
+        var data = new Dataset(inputs, false, n);
+        data.Append(new ArrayColumns(cols, n), [.. Enumerable.Range(0, n).Select(i => cols[0][i] > 0.5f ? 1 : 0)]);
+        var names = Enumerable.Range(0, inputs).Select(j => $"x{j}").ToArray();
+        var policy = new LinearPolicy(PolicyKind.Logistic, 2, FeatureMap.Identity(inputs), names, standardize: true);
+        using var trainer = new Trainer(new TrainerOptions { L2 = 1e-3 });
+        trainer.Fit(data, policy, warmStart: false);
+        trainer.Fit(data, policy, warmStart: false);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        trainer.Fit(data, policy, warmStart: false);
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        for (int j = 0; j < inputs; j++)
+        {
+            double sum = 0;
+            for (int i = 0; i < n; i++) sum += cols[j][i];
+            double mean = sum / n, ss = 0;
+            for (int i = 0; i < n; i++) { double t = cols[j][i] - mean; ss += t * t; }
+            Assert.Equal(mean, policy.Mean[j]);
+            Assert.Equal(Math.Sqrt(ss / n), policy.Std[j]);
+        }
+    }
+
     [Fact]
     public void Ridge_Cholesky_AgreesWithLbfgs()
     {
