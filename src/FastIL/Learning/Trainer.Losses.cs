@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using FastIL.Policies;
 
 namespace FastIL.Learning;
@@ -6,7 +7,8 @@ namespace FastIL.Learning;
 // The objective's losses as operator structs, each in the two forms the general kernels need (TensorPrimitives'
 // pattern of one operator with a vector and a scalar Invoke): a column form for the span kernel (SpanRows<TLoss>) and a
 // row form for the scalar reference (ScalarRows<TLoss>). The fused kernels (BinaryRows, FusedRows) are the
-// log-likelihood's, specialized. A new loss is one struct here and one case in SelectDriver.
+// log-likelihood's, specialized. A new loss is one struct here and one case in SelectDriver. The column forms are
+// compiled optimized on first call, as the span kernel that calls them is: a fit runs them over whole blocks at once.
 public sealed partial class Trainer
 {
     /// <summary>A loss over the policy's logits: its terms, greedy hits and residuals ∂loss/∂logit.</summary>
@@ -30,6 +32,7 @@ public sealed partial class Trainer
     /// <summary>Mean squared error of a linear policy: w·(ŷ − y)², residual 2w·(ŷ − y). No hits.</summary>
     private readonly struct SquaredErrorLoss : ILoss
     {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public static void AddColumnTerms(Trainer t, Span<double> part, double[][] l, Span<double> m, Span<double> s, int first, int classes, int r0, int len)
         {
             DesignData design = t._design;
@@ -48,6 +51,7 @@ public sealed partial class Trainer
             }
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static void AddRowTerms(Trainer t, Span<double> l, Span<double> res, int i, double w, int classes, ref double loss, ref double correct)
         {
             double e = l[0] - t._design.Y[i];
@@ -63,6 +67,7 @@ public sealed partial class Trainer
     /// </summary>
     private readonly struct LogLikelihoodLoss : ILoss
     {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public static void AddColumnTerms(Trainer t, Span<double> part, double[][] l, Span<double> m, Span<double> s, int first, int classes, int r0, int len)
         {
             DesignData design = t._design;
@@ -120,6 +125,7 @@ public sealed partial class Trainer
             part[1] += correct;
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static void AddRowTerms(Trainer t, Span<double> l, Span<double> res, int i, double w, int classes, ref double loss, ref double correct)
         {
             double entWeight = t._entWeight;
