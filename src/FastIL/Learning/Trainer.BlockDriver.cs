@@ -86,8 +86,7 @@ public sealed partial class Trainer
         if (Options.ScalarReference)
             return linear ? ScalarReferenceDriver<SquaredErrorLoss>.Instance : ScalarReferenceDriver<LogLikelihoodLoss>.Instance;
         if (linear) return BlockDriver<SpanRowsOnly, SquaredErrorLoss>.Instance;
-        bool fused = Vector256.IsHardwareAccelerated && _entWeight == 0 && !Options.ScalarHessian;
-        if (!fused) return BlockDriver<SpanRowsOnly, LogLikelihoodLoss>.Instance;
+        if (!UsesFusedKernels(_design.Kind)) return BlockDriver<SpanRowsOnly, LogLikelihoodLoss>.Instance;
         if (_design.Kind == PolicyKind.Logistic || TwoClassSoftmax)
             return _design.Features switch
             {
@@ -104,6 +103,14 @@ public sealed partial class Trainer
             _ => BlockDriver<MultiClassRows<DimAny>, LogLikelihoodLoss>.Instance,
         };
     }
+
+    /// <summary>
+    /// Whether fits of a <paramref name="kind"/> policy take the fused kernels (discrete, no entropy bonus, SIMD, not a
+    /// reference path); the same fits read the data set's float32 columns directly when their features are the inputs.
+    /// <c>_entWeight</c> must be set for the fit.
+    /// </summary>
+    private bool UsesFusedKernels(PolicyKind kind)
+        => Vector256.IsHardwareAccelerated && kind != PolicyKind.Linear && _entWeight == 0 && !Options.ScalarReference && !Options.ScalarHessian;
 
     /// <summary>One block of rows: partial loss, correct count and gradient (called by the worker pool).</summary>
     public void ExecuteChunk(int chunk) => _driver.Run(this, chunk + _firstBlock);

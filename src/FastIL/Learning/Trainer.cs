@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.Intrinsics;
 using FastIL.Parallel;
 using FastIL.Policies;
 
@@ -154,8 +153,7 @@ public sealed partial class Trainer : IChunkJob, IObjective, IDisposable
         _entWeight = policy.Kind == PolicyKind.Linear ? 0 : Options.EntropyWeight;
         // Discrete fits on the raw (or standardized) inputs read the data set's float32 columns directly, standardizing
         // on the fly with the same two roundings (BinaryRows, FusedRows): no double copy of the inputs per refit.
-        bool direct = policy.Features.Kind == FeatureKind.Identity && Vector256.IsHardwareAccelerated && !Options.ScalarReference && !Options.ScalarHessian
-            && !Options.DesignMatrix && policy.Kind != PolicyKind.Linear && _entWeight == 0;
+        bool direct = UsesFusedKernels(policy.Kind) && policy.Features.Kind == FeatureKind.Identity && !Options.DesignMatrix;
         _design.Prepare(data, policy, restandardize, direct);
         _driver = SelectDriver();
         int cap = data.Capacity;
