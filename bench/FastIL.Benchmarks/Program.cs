@@ -2,12 +2,20 @@ using BenchmarkDotNet.Running;
 
 namespace FastIL.Benchmarks;
 
-/// <summary>Runs the suites: <c>dotnet run -c Release --project bench/FastIL.Benchmarks -- --filter '*'</c>.</summary>
+/// <summary>
+/// Runs the suites: <c>dotnet run -c Release --project bench/FastIL.Benchmarks -- --filter '*'</c>; or, with
+/// <c>paired-stores</c> first, <see cref="PairedStores"/>.
+/// </summary>
 public static class Program
 {
     /// <summary>Entry point; arguments go to BenchmarkDotNet's switcher (filters, jobs, exporters).</summary>
     public static void Main(string[] args)
     {
+        if (args.Length > 0 && args[0] == "paired-stores")
+        {
+            PairedStores.Run(args.Length > 1 ? int.Parse(args[1]) : 2, args.Length > 2 ? int.Parse(args[2]) : 40);
+            return;
+        }
         var types = typeof(Program).Assembly.GetTypes().Where(t => t.IsPublic && t.Name.EndsWith("Bench", StringComparison.Ordinal)).ToList();
         if (!GpuKernelBench.Available)
         {

@@ -30,6 +30,10 @@ internal sealed class BlockedRollout : IChunkJob, IDisposable
     private int _t0;
     private bool _copying;
     private Dataset? _data;
+    // Whether this run's copies may stream (StreamingStores: set per run from the data set's size), and below which row
+    // the data set's storage was written before (set per chunk): only those rows' pages are surely faulted in.
+    private bool _streaming;
+    private int _streamBelow;
     private MixRule _run;
     private readonly ILaneCode? _lanes;
 
@@ -42,6 +46,11 @@ internal sealed class BlockedRollout : IChunkJob, IDisposable
         public readonly float[] ExpertF = new float[lanes], PolicyF = new float[lanes], ActF = new float[lanes];
         /// <summary>Where in the data set the rows staged at each step of the chunk go.</summary>
         public readonly int[] Offset = new int[StepsPerChunk];
+        /// <summary>Scratch for a step's rows compacted before they are copied (<see cref="CompactRows"/>).</summary>
+        public readonly float[] CompactF = new float[lanes];
+        public readonly int[] CompactI = new int[lanes];
+        /// <summary>Rows this block copied with streaming stores (tests).</summary>
+        public long StreamedRows;
     }
 
     /// <summary>
@@ -55,6 +64,18 @@ internal sealed class BlockedRollout : IChunkJob, IDisposable
     /// the rows are the same either way (tested), and benchmarks measure the difference.
     /// </summary>
     internal bool Compact { get; set; } = true;
+
+    /// <summary>
+    /// Whether copies into a data set large enough (<see cref="StreamingStores.Worthwhile"/>) take streaming stores;
+    /// off, plain stores. The rows are the same; benchmarks measure the difference.
+    /// </summary>
+    internal bool Streaming { get; set; } = true;
+
+    /// <summary>The data set size from which copies may stream (tests lower it to reach the path with small data sets).</summary>
+    internal long StreamingMinBytes { get; set; } = StreamingStores.MinBytes;
+
+    /// <summary>Rows copied with streaming stores over this rollout's runs (tests).</summary>
+    internal long StreamedRows { get { long n = 0; foreach (var b in _blocks) n += b.StreamedRows; return n; } }
 
     /// <summary>Blocks for <paramref name="m"/> trajectories of up to <paramref name="horizon"/> steps on <paramref name="threads"/> threads.</summary>
     public BlockedRollout(EnvSpec spec, int m, int horizon, int threads, SimdPath path = SimdPath.Auto)
@@ -92,6 +113,7 @@ internal sealed class BlockedRollout : IChunkJob, IDisposable
                 b.ExpertLane[l] = ImitationRunner.ExpertTrajectory(config.Seed, iteration, beta, b.First + l);
         }
         _run = new MixRule(config.Seed, iteration, beta, config.Mixing == Mixing.PerTrajectory);
+        _streaming = Streaming && StreamingStores.Worthwhile((long)data.Capacity * (data.InputDim + 1) * sizeof(float), StreamingMinBytes);
         for (_t0 = 0; ; _t0 += StepsPerChunk)
         {
             RunBlocks(copying: false);
@@ -102,6 +124,7 @@ internal sealed class BlockedRollout : IChunkJob, IDisposable
                 foreach (var b in _blocks) { b.Offset[k] = at + total; total += b.StagedCount[k]; }
             if (total > 0)
             {
+                _streamBelow = data.WrittenRows;
                 data.AppendRows(total);
                 _data = data;
                 RunBlocks(copying: true);
@@ -173,36 +196,65 @@ internal sealed class BlockedRollout : IChunkJob, IDisposable
         }
     }
 
-    // Block b's staged rows of the chunk into the data set at its offsets.
+    // Block b's staged rows of the chunk into the data set at its offsets: copied as they are where every slot staged a
+    // row, else compacted first (into the block's scratch, in cache). Rows of a large data set whose storage was written
+    // before (a workspace's data set, cleared and refilled run after run) take streaming stores; rows on new pages take
+    // plain ones, which find the lines the OS has just zeroed in cache.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Copy(Block b, Dataset data)
     {
-        bool discrete = _spec.IsDiscrete;
+        bool discrete = _spec.IsDiscrete, streaming = _streaming;
         // Slots ascending are lanes ascending (compaction is stable), and slots from Live on staged nothing.
         int d = _d, lanes = b.Lanes, live = b.Live;
         float[][] cols = data.RawColumns;
         for (int k = 0; k < StepsPerChunk; k++)
         {
-            if (b.StagedCount[k] == 0) continue;
-            ReadOnlySpan<bool> staged = b.Staged.AsSpan(k * lanes, live);
+            int count = b.StagedCount[k];
+            if (count == 0) continue;
             int at = b.Offset[k];
-            if (b.StagedCount[k] == live)
-            {
-                for (int j = 0; j < d; j++) b.Obs.AsSpan((k * d + j) * lanes, live).CopyTo(cols[j].AsSpan(at));
-                if (discrete) b.Labels.AsSpan(k * lanes, live).CopyTo(data.RawLabels.AsSpan(at));
-                else b.Targets.AsSpan(k * lanes, live).CopyTo(data.RawTargets.AsSpan(at));
-                continue;
-            }
+            bool all = count == live, stream = streaming && at + count <= _streamBelow;
+            if (stream) b.StreamedRows += count;
+            ReadOnlySpan<bool> staged = b.Staged.AsSpan(k * lanes, live);
             for (int j = 0; j < d; j++)
             {
-                float[] col = cols[j];
-                int o = at;
                 ReadOnlySpan<float> src = b.Obs.AsSpan((k * d + j) * lanes, live);
-                for (int l = 0; l < live; l++) if (staged[l]) col[o++] = src[l];
+                if (!all) src = CompactRows(src, staged, b.CompactF);
+                Store(src, cols[j].AsSpan(at, count), stream);
             }
-            if (discrete) { int[] labels = data.RawLabels; for (int l = 0; l < live; l++) if (staged[l]) labels[at++] = b.Labels[k * lanes + l]; }
-            else { float[] targets = data.RawTargets; for (int l = 0; l < live; l++) if (staged[l]) targets[at++] = b.Targets[k * lanes + l]; }
+            if (discrete)
+            {
+                ReadOnlySpan<int> src = b.Labels.AsSpan(k * lanes, live);
+                if (!all) src = CompactRows(src, staged, b.CompactI);
+                Store(src, data.RawLabels.AsSpan(at, count), stream);
+            }
+            else
+            {
+                ReadOnlySpan<float> src = b.Targets.AsSpan(k * lanes, live);
+                if (!all) src = CompactRows(src, staged, b.CompactF);
+                Store(src, data.RawTargets.AsSpan(at, count), stream);
+            }
         }
+        if (streaming) StreamingStores.Fence();   // before the pool's hand-off lets a fit read the rows
+    }
+
+    /// <summary>The values of the staged slots, in order, in <paramref name="scratch"/>: a store per slot and a conditional advance, no branch.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ReadOnlySpan<T> CompactRows<T>(ReadOnlySpan<T> src, ReadOnlySpan<bool> staged, T[] scratch)
+    {
+        int o = 0;
+        for (int l = 0; l < src.Length; l++)
+        {
+            scratch[o] = src[l];
+            o += staged[l] ? 1 : 0;
+        }
+        return scratch.AsSpan(0, o);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store<T>(ReadOnlySpan<T> src, Span<T> dst, bool streaming) where T : unmanaged
+    {
+        if (streaming) StreamingStores.Copy(src, dst);
+        else src.CopyTo(dst);
     }
 
     /// <summary>Releases the blocks' envs and the pool's threads.</summary>

@@ -36,7 +36,23 @@ public sealed class Dataset : IColumnSource
     internal float[][] RawColumns => _inputs;
 
     /// <summary>Number of rows.</summary>
-    public int Count { get; private set; }
+    public int Count
+    {
+        get => _count;
+        private set
+        {
+            _count = value;
+            if (value > WrittenRows) WrittenRows = value;
+        }
+    }
+    private int _count;
+
+    /// <summary>
+    /// Rows of the current storage written at least once (kept by <see cref="Clear"/>): their memory is faulted in
+    /// already, so a kernel may refill them with streaming stores (<see cref="StreamingStores"/>), which are slower than
+    /// plain ones on pages the OS has only just zeroed.
+    /// </summary>
+    internal int WrittenRows { get; private set; }
     /// <summary>Rows that fit before the next growth.</summary>
     public int Capacity => _inputs[0].Length;
     /// <summary>True once any row was given a weight other than 1.</summary>
@@ -146,9 +162,11 @@ public sealed class Dataset : IColumnSource
         if (rows <= Capacity) return;
         int cap = Capacity;
         while (cap < rows) cap = checked(cap * 2);
+        int copied = Capacity;   // Array.Resize copies the whole old storage
         for (int j = 0; j < InputDim; j++) Array.Resize(ref _inputs[j], cap);
         if (!Continuous) Array.Resize(ref _labels, cap);
         else Array.Resize(ref _targets, cap);
         if (HasWeights) Array.Resize(ref _weights, cap);
+        WrittenRows = copied;
     }
 }

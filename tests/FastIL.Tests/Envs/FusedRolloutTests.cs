@@ -70,6 +70,49 @@ public class FusedRolloutTests
     }
 
     /// <summary>
+    /// Rows refilled into a data set's storage written before (a workspace's data set, cleared and reused) take streaming
+    /// stores; they must be the plain stores' rows, for whole and compacted steps, discrete labels and continuous targets,
+    /// and rows on new storage must not stream (their pages are new).
+    /// </summary>
+    [Theory]
+    [InlineData("CartPole-v1", 300, 0.5)]
+    [InlineData("Acrobot-v1", 530, 0.0)]
+    [InlineData("Pendulum-v1", 70, 0.5)]
+    public void StreamedRows_AreThePlainStoresRows(string id, int m, double beta)
+    {
+        var spec = EnvRegistry.Get(id);
+        var config = ImitationConfig.For(id) with { Rollouts = m, Seed = 11 };
+        var kind = !spec.IsDiscrete ? PolicyKind.Linear : spec.ActionCount == 2 ? PolicyKind.Logistic : PolicyKind.Softmax;
+        var policy = new LinearPolicy(kind, spec.IsDiscrete ? spec.ActionCount : 0, FeatureMap.Parse("identity", spec.ObservationSize, 0),
+            spec.ObservationNames, standardize: false);
+        var rng = new System.Random(m);
+        for (int k = 0; k < policy.Weights.Length; k++) policy.Weights[k] = rng.NextDouble() * 2 - 1;
+
+        (Dataset Data, long Streamed) Roll(bool streaming)
+        {
+            using var rollout = new BlockedRollout(spec, m, 150, threads: 2) { Streaming = streaming, StreamingMinBytes = 0 };
+            var data = new Dataset(spec.ObservationSize, continuous: !spec.IsDiscrete);
+            // The first run writes new storage (plain stores); the second refills it after a clear, then appends past
+            // what the first wrote.
+            rollout.Run(policy, data, config, 0, beta);
+            long first = rollout.StreamedRows;
+            Assert.Equal(0, first);
+            data.Clear();
+            for (int iteration = 1; iteration < 3; iteration++) rollout.Run(policy, data, config, iteration, beta);
+            return (data, rollout.StreamedRows);
+        }
+        var (plain, none) = Roll(streaming: false);
+        var (streamed, rows) = Roll(streaming: true);
+        Assert.Equal(0, none);
+        if (System.Runtime.Intrinsics.X86.Sse.IsSupported && System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
+            Assert.InRange(rows, 1, streamed.Count - 1);
+        Assert.Equal(plain.Count, streamed.Count);
+        Assert.Equal(plain.Labels.ToArray(), streamed.Labels.ToArray());
+        Assert.Equal(plain.Targets.ToArray(), streamed.Targets.ToArray());
+        for (int j = 0; j < spec.ObservationSize; j++) Assert.Equal(plain.Column(j).ToArray(), streamed.Column(j).ToArray());
+    }
+
+    /// <summary>
     /// Trajectories that end at different steps are compacted away: after a rollout whose lanes end in different
     /// chunks, the fused blocks use fewer slots than lanes (the column loop never moves a lane).
     /// </summary>

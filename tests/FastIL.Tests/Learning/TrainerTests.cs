@@ -154,15 +154,25 @@ public class TrainerTests
         AssertARefitAllocatesNothing(trainer, data, policy);
     }
 
-    // Two fits to warm up (scratch, pools, thread-local buffers), then a third that must allocate nothing and converge.
+    // Two fits to warm up (scratch, pools, thread-local buffers), then refits that must allocate nothing and converge.
+    // A refit's own allocations recur in every refit (the same code on the same shape), so the test takes up to three:
+    // once in about a dozen suite runs, one refit on one thread was charged bytes that neither a rerun nor tiered
+    // compilation held back or forced onto its tier-0 code reproduced (a one-off of the runtime's on that thread; the
+    // runtime's own test of this counter flakes likewise, dotnet/runtime#63487). Three refits that all allocate fail.
     private static void AssertARefitAllocatesNothing(Trainer trainer, Dataset data, LinearPolicy policy)
     {
         trainer.Fit(data, policy, warmStart: false);
         trainer.Fit(data, policy, warmStart: false);
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        var fit = trainer.Fit(data, policy, warmStart: false);
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
-        Assert.True(fit.Converged);
+        var charged = new long[3];
+        for (int attempt = 0; attempt < charged.Length; attempt++)
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            var fit = trainer.Fit(data, policy, warmStart: false);
+            charged[attempt] = GC.GetAllocatedBytesForCurrentThread() - before;
+            Assert.True(fit.Converged);
+            if (charged[attempt] == 0) return;
+        }
+        Assert.Fail($"every refit allocated: {string.Join(", ", charged)} bytes");
     }
 
     [Theory]
