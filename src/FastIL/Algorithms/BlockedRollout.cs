@@ -30,9 +30,8 @@ internal sealed class BlockedRollout : IChunkJob, IDisposable
     private int _t0;
     private bool _copying;
     private Dataset? _data;
-    // Whether this run's copies may stream (StreamingStores: set per run from the data set's size), and below which row
-    // the data set's storage was written before (set per chunk): only those rows' pages are surely faulted in.
-    private bool _streaming;
+    // The rows below which this chunk's copies stream (StreamingStores): the rows the data set's storage held before the
+    // chunk, whose pages are surely faulted in, when the run streams at all (a large enough data set); else 0.
     private int _streamBelow;
     private MixRule _run;
     private readonly ILaneCode? _lanes;
@@ -113,7 +112,7 @@ internal sealed class BlockedRollout : IChunkJob, IDisposable
                 b.ExpertLane[l] = ImitationRunner.ExpertTrajectory(config.Seed, iteration, beta, b.First + l);
         }
         _run = new MixRule(config.Seed, iteration, beta, config.Mixing == Mixing.PerTrajectory);
-        _streaming = Streaming && StreamingStores.Worthwhile((long)data.Capacity * (data.InputDim + 1) * sizeof(float), StreamingMinBytes);
+        bool streaming = Streaming && StreamingStores.Worthwhile((long)data.Capacity * (data.InputDim + 1) * sizeof(float), StreamingMinBytes);
         for (_t0 = 0; ; _t0 += StepsPerChunk)
         {
             RunBlocks(copying: false);
@@ -124,7 +123,7 @@ internal sealed class BlockedRollout : IChunkJob, IDisposable
                 foreach (var b in _blocks) { b.Offset[k] = at + total; total += b.StagedCount[k]; }
             if (total > 0)
             {
-                _streamBelow = data.WrittenRows;
+                _streamBelow = streaming ? data.WrittenRows : 0;
                 data.AppendRows(total);
                 _data = data;
                 RunBlocks(copying: true);
@@ -203,7 +202,7 @@ internal sealed class BlockedRollout : IChunkJob, IDisposable
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Copy(Block b, Dataset data)
     {
-        bool discrete = _spec.IsDiscrete, streaming = _streaming;
+        bool discrete = _spec.IsDiscrete;
         // Slots ascending are lanes ascending (compaction is stable), and slots from Live on staged nothing.
         int d = _d, lanes = b.Lanes, live = b.Live;
         float[][] cols = data.RawColumns;
@@ -212,7 +211,7 @@ internal sealed class BlockedRollout : IChunkJob, IDisposable
             int count = b.StagedCount[k];
             if (count == 0) continue;
             int at = b.Offset[k];
-            bool all = count == live, stream = streaming && at + count <= _streamBelow;
+            bool all = count == live, stream = at + count <= _streamBelow;
             if (stream) b.StreamedRows += count;
             ReadOnlySpan<bool> staged = b.Staged.AsSpan(k * lanes, live);
             for (int j = 0; j < d; j++)
@@ -234,7 +233,7 @@ internal sealed class BlockedRollout : IChunkJob, IDisposable
                 Store(src, data.RawTargets.AsSpan(at, count), stream);
             }
         }
-        if (streaming) StreamingStores.Fence();   // before the pool's hand-off lets a fit read the rows
+        if (_streamBelow > 0) StreamingStores.Fence();   // before the pool's hand-off lets a fit read the rows
     }
 
     /// <summary>The values of the staged slots, in order, in <paramref name="scratch"/>: a store per slot and a conditional advance, no branch.</summary>
