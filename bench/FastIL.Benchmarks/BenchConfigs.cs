@@ -29,3 +29,11 @@ public sealed class LabelledStatesConfig() : ShortRunConfig(new StepsPerSecondCo
 
 /// <summary>Three iterations and one warm-up: the ML.NET side takes seconds per fit.</summary>
 public sealed class SlowFitConfig() : ShortRunConfig(null, Job.ShortRun.WithId("short").WithIterationCount(3).WithWarmupCount(1));
+
+/// <summary>
+/// ShortRun in this process (BenchmarkDotNet's in-process emit toolchain). For the GPU suite: the device machines carry a
+/// self-contained publish and no .NET SDK, and the default toolchain builds a child project with the SDK (it refused to
+/// run there: "requires dotnet SDK to be installed").
+/// </summary>
+public sealed class InProcessShortRunConfig() : ShortRunConfig(null,
+    Job.ShortRun.WithId("short-inprocess").WithToolchain(BenchmarkDotNet.Toolchains.InProcess.Emit.InProcessEmitToolchain.Instance));

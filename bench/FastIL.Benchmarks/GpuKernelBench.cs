@@ -12,7 +12,7 @@ namespace FastIL.Benchmarks;
 /// trajectories into a data set. Needs a CUDA device: without one, <see cref="Program"/> leaves the suite out with a
 /// message (ILGPU's CPU accelerator is an emulator and says nothing about speed).
 /// </summary>
-[Config(typeof(ShortRunConfig))]
+[Config(typeof(InProcessShortRunConfig))]
 public class GpuKernelBench
 {
     /// <summary>Lanes evaluated at once.</summary>

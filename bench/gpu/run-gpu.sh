@@ -11,8 +11,10 @@ mkdir -p "$O"
 T="timeout 120"
 nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv | tee "$O/gpu.txt"
 nproc | tee -a "$O/gpu.txt"
-echo "== parity: dagger --device cuda vs simd (timings aside)"
-for e in CartPole-v1 Acrobot-v1 Pendulum-v1; do
+echo "== parity: dagger --device cuda vs simd (timings aside), every Gymnasium env"
+# Every Gymnasium env of the registry (DriftRing is tabular and has no device kernels).
+ENVS=$("$F" env list | awk 'NR > 1 && $1 ~ /-v[0-9]+$/ && $1 != "DriftRing-v0" {print $1}')
+for e in $ENVS; do
   $T "$F" dagger --env "$e" --seed 0 --out "$O/simd-$e.json" --quiet >/dev/null
   $T "$F" dagger --env "$e" --seed 0 --device cuda --out "$O/cuda-$e.json" --quiet >/dev/null
   python3 - "$O/simd-$e.json" "$O/cuda-$e.json" "$e" <<'PY'
@@ -35,7 +37,7 @@ echo "== plain step kernel (env bench)"
 $T "$F" env bench --env CartPole-v1 --envs 16777216 --seconds 3 --device cuda --json | tee -a "$O/bench.jsonl"
 $T "$F" env bench --env CartPole-v1 --envs 16384 --seconds 2 --path auto --json | tee -a "$O/bench.jsonl"
 echo "== DAgger at scale (3 iterations x 8192 rollouts, 16384 eval episodes)"
-$T "$F" dagger --env CartPole-v1 --iterations 3 --rollouts 8192 --eval-episodes 16384 --device cuda --json > "$O/dagger-scale-cuda.json"
+$T "$F" dagger --env CartPole-v1 --iterations 3 --rollouts 8192 --eval-episodes 16384 --device cuda --threads "$(nproc)" --json > "$O/dagger-scale-cuda.json"
 $T "$F" dagger --env CartPole-v1 --iterations 3 --rollouts 8192 --eval-episodes 16384 --threads "$(nproc)" --json > "$O/dagger-scale-simd.json"
 python3 - "$O/dagger-scale-simd.json" "$O/dagger-scale-cuda.json" <<'PY'
 import json, sys
@@ -45,10 +47,18 @@ for p in sys.argv[1:]:
     print(p.split("/")[-1], "wall", round(d["wall_seconds"], 3), "env_steps", d["env_steps"], "M/s", round(d["env_steps"] / d["wall_seconds"] / 1e6, 1),
           "rollout s", [round(x["rollout_seconds"], 4) for x in it], "fit s", [round(x["fit_seconds"], 4) for x in it],
           "eval s", [round(x["eval_seconds"], 4) for x in it], "final", d["final"]["eval_return_mean"])
+def strip(d):
+    if isinstance(d, dict): return {k: strip(v) for k, v in d.items() if not k.endswith("seconds") and k not in ("device", "threads")}
+    if isinstance(d, list): return [strip(x) for x in d]
+    return d
+a, b = (strip(json.load(open(p))) for p in sys.argv[1:3])
+print("large run, cuda vs simd:", "IDENTICAL" if a == b else "DIFFERENT " + str(sorted(k for k in a if a.get(k) != b.get(k))))
 PY
 B="$(dirname "$F")/FastIL.Benchmarks"
 if [ -x "$B" ]; then
   echo "== BenchmarkDotNet: GpuKernelBench (in process)"
-  timeout 300 "$B" --filter '*GpuKernelBench*' --inProcess --artifacts "$O/bdn" 2>&1 | grep -E '^\|' | tee "$O/bdn.md"
+  # GpuKernelBench's job runs in this process (the machine has no SDK to build a child process with)
+  timeout 300 "$B" --filter '*GpuKernelBench*' --artifacts "$O/bdn" > "$O/bdn-console.txt" 2>&1
+  grep -E '^\|' "$O/bdn-console.txt" | tee "$O/bdn.md"
 fi
 echo done
