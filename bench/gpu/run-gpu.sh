@@ -13,7 +13,7 @@ nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv | tee "$O/g
 nproc | tee -a "$O/gpu.txt"
 echo "== parity: dagger --device cuda vs simd (timings aside), every Gymnasium env"
 # Every Gymnasium env of the registry (DriftRing is tabular and has no device kernels).
-ENVS=$("$F" env list | awk 'NR > 1 && $1 ~ /-v[0-9]+$/ && $1 != "DriftRing-v0" {print $1}')
+ENVS=$("$F" env list --json | python3 -c "import json, sys; print(' '.join(e['env'] for e in json.load(sys.stdin) if e['env'] != 'DriftRing-v0'))")
 for e in $ENVS; do
   $T "$F" dagger --env "$e" --seed 0 --out "$O/simd-$e.json" --quiet >/dev/null
   $T "$F" dagger --env "$e" --seed 0 --device cuda --out "$O/cuda-$e.json" --quiet >/dev/null
