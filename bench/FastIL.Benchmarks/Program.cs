@@ -17,10 +17,10 @@ public static class Program
             return;
         }
         var types = typeof(Program).Assembly.GetTypes().Where(t => t.IsPublic && t.Name.EndsWith("Bench", StringComparison.Ordinal)).ToList();
-        if (!GpuKernelBench.Available)
+        if (!GpuBenchBase.Available)
         {
-            types.Remove(typeof(GpuKernelBench));
-            Console.Error.WriteLine("GpuKernelBench skipped: no CUDA device (bench/gpu/run-gpu.sh measures the kernels on a GPU machine).");
+            types.RemoveAll(t => t.IsSubclassOf(typeof(GpuBenchBase)));
+            Console.Error.WriteLine("GpuEvaluationBench and GpuRolloutBench skipped: no CUDA device (bench/gpu/run-gpu.sh measures the kernels on a GPU machine).");
         }
         BenchmarkSwitcher.FromTypes([.. types]).Run(args);
     }

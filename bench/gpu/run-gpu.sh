@@ -56,9 +56,9 @@ print("large run, cuda vs simd:", "IDENTICAL" if a == b else "DIFFERENT " + str(
 PY
 B="$(dirname "$F")/FastIL.Benchmarks"
 if [ -x "$B" ]; then
-  echo "== BenchmarkDotNet: GpuKernelBench (in process)"
-  # GpuKernelBench's job runs in this process (the machine has no SDK to build a child process with)
-  timeout 300 "$B" --filter '*GpuKernelBench*' --artifacts "$O/bdn" > "$O/bdn-console.txt" 2>&1
+  echo "== BenchmarkDotNet: GpuEvaluationBench, GpuRolloutBench (in process)"
+  # The GPU suites' job runs in this process (the machine has no SDK to build a child process with)
+  timeout 300 "$B" --filter '*.Gpu*Bench*' --artifacts "$O/bdn" > "$O/bdn-console.txt" 2>&1
   grep -E '^\|' "$O/bdn-console.txt" | tee "$O/bdn.md"
 fi
 echo done
