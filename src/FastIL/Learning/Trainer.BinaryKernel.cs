@@ -307,8 +307,14 @@ public sealed partial class Trainer
             var invS = Vector512.Create(Vector256<double>.One / s.GetLower(), Vector256<double>.One / s.GetUpper());
             var eInvS = e * invS;
             var p1 = Vector512.ConditionalSelect(positive, invS, eInvS);
-            (w * (p1 - (one & isOne))).StoreUnsafe(ref block.Res, (nuint)i);
-            if (withHessian) (w * (invS * eInvS)).StoreUnsafe(ref block.C, (nuint)i);
+            // Unweighted rows skip the multiplication by w = 1 (exact either way: the same bits).
+            var res = p1 - (one & isOne);
+            (weighted ? w * res : res).StoreUnsafe(ref block.Res, (nuint)i);
+            if (withHessian)
+            {
+                var c = invS * eInvS;
+                (weighted ? w * c : c).StoreUnsafe(ref block.C, (nuint)i);
+            }
         }
         block.Hits += hits.GetLower() + hits.GetUpper();
         (block.LossLo, block.LossHi) = (lossM.GetLower(), lossM.GetUpper());
@@ -451,8 +457,14 @@ public sealed partial class Trainer
         var invS = one / s;
         var eInvS = e * invS;
         var p1 = Vector256.ConditionalSelect(positive, invS, eInvS);
-        (w * (p1 - (one & isOne))).StoreUnsafe(ref block.Res, (nuint)i);
-        if (withHessian) (w * (invS * eInvS)).StoreUnsafe(ref block.C, (nuint)i);   // w·p₀·p₁: one of them is 1/s, the other e/s
+        // Unweighted rows skip the multiplication by w = 1 (exact either way: the same bits).
+        var res = p1 - (one & isOne);
+        (weighted ? w * res : res).StoreUnsafe(ref block.Res, (nuint)i);
+        if (withHessian)
+        {
+            var c = invS * eInvS;   // p₀·p₁: one of them is 1/s, the other e/s
+            (weighted ? w * c : c).StoreUnsafe(ref block.C, (nuint)i);
+        }
     }
 
     /// <summary>
