@@ -302,9 +302,10 @@ public sealed partial class Trainer
                 prod *= s;
             }
             hits -= (~(isOne ^ positive)).AsInt64();
-            // Two Vector256 divisions: one Vector512 division cost more than both on this project's machine (AMD EPYC,
-            // while tuning). Division is correctly rounded either way, so the bits are the same and the choice is free.
-            var invS = Vector512.Create(Vector256<double>.One / s.GetLower(), Vector256<double>.One / s.GetUpper());
+            // One Vector512 division. An earlier host's tuning preferred two Vector256 ones; on the Zen 4 and Xeon hosts
+            // of 2026-12-04 one division was 4–5 % and 1–6 % faster per refit (bench/RESULTS.md, "One division").
+            // Division is correctly rounded either way, so the bits are the same and the choice is free.
+            var invS = one / s;
             var eInvS = e * invS;
             var p1 = Vector512.ConditionalSelect(positive, invS, eInvS);
             // Unweighted rows skip the multiplication by w = 1 (exact either way: the same bits).
