@@ -1,12 +1,21 @@
 using FastIL.Envs;
 using FastIL.Experts;
 using FastIL.Learning;
+using FastIL.Policies;
 
 namespace FastIL.Benchmarks;
 
 /// <summary>Shared benchmark data: CartPole-like rows labelled by the CartPole expert.</summary>
 public static class BenchData
 {
+    /// <summary>The CartPole defaults' learner: logistic on the four raw observations.</summary>
+    public static LinearPolicy CartPoleLogistic()
+        => new(PolicyKind.Logistic, 2, FeatureMap.Parse("identity", 4, 0), ["x", "x_dot", "theta", "theta_dot"], standardize: false);
+
+    /// <summary>A DAgger-style refit's start: <paramref name="fitted"/>'s weights perturbed by up to 20 %, then its biases.</summary>
+    public static double[] PerturbedStart(LinearPolicy fitted)
+        => [.. fitted.Weights.Select((w, i) => w * (1 + 0.2 * Math.Sin(i + 1))), .. fitted.Bias];
+
     /// <summary>
     /// <paramref name="rows"/> CartPole states visited by an expert that acts randomly 30% of the time (so states
     /// spread beyond the expert's own distribution), each labelled with the expert's action.

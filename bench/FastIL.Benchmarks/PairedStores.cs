@@ -17,6 +17,7 @@ public static class PairedStores
     /// <summary>Runs the pairs and prints the medians and the ratios' quartiles.</summary>
     public static void Run(int threads, int pairs)
     {
+        if (threads < 1 || pairs < 1) throw new ArgumentException($"paired-stores: needs THREADS ≥ 1 and PAIRS ≥ 1 (got {threads}, {pairs})");
         var config = ImitationConfig.For("CartPole-v1") with { Rollouts = 8192 };
         var policy = ImitationRunner.Run(ImitationConfig.For("CartPole-v1")).Policy;
         using var streaming = new BlockedRollout(EnvRegistry.CartPole, 8192, 500, threads) { Streaming = true };

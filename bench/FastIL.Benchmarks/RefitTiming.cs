@@ -17,11 +17,12 @@ public static class RefitTiming
     /// <summary>Runs the refits and prints one line.</summary>
     public static void Run(int rows, int refits, int threads, bool warmup)
     {
+        if (rows < 1024 || refits < 1 || threads < 1) throw new ArgumentException($"refit-timing: needs ROWS ≥ 1024, REFITS ≥ 1 and THREADS ≥ 1 (got {rows}, {refits}, {threads})");
         var data = BenchData.CartPoleRows(rows);
-        var policy = new LinearPolicy(PolicyKind.Logistic, 2, FeatureMap.Parse("identity", 4, 0), ["x", "x_dot", "theta", "theta_dot"], standardize: false);
+        var policy = BenchData.CartPoleLogistic();
         using var trainer = new Trainer(new TrainerOptions { L2 = 1e-4, Threads = threads, SubsampleWarmup = warmup });
         trainer.Fit(data, policy, warmStart: false);
-        double[] start = [.. policy.Weights.Select((w, i) => w * (1 + 0.2 * Math.Sin(i + 1))), .. policy.Bias];
+        double[] start = BenchData.PerturbedStart(policy);
         var ns = new List<double>();
         FitResult fit = default;
         for (int r = 0; r < refits; r++)

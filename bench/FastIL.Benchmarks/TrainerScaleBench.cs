@@ -40,7 +40,7 @@ public class TrainerScaleBench
     public void Setup()
     {
         _data = BenchData.CartPoleRows(Rows);
-        _policy = new LinearPolicy(PolicyKind.Logistic, 2, FeatureMap.Parse("identity", 4, 0), ["x", "x_dot", "theta", "theta_dot"], standardize: false);
+        _policy = BenchData.CartPoleLogistic();
         _trainer = new Trainer(new TrainerOptions
         {
             L2 = 1e-4, Threads = 2, DesignMatrix = Input == "design-matrix", GeneralSums = Input == "float32-4sums", NarrowVectors = Input == "float32-narrow",
@@ -48,7 +48,7 @@ public class TrainerScaleBench
             FullFinalHessian = Input == "float32-warmup-fullhessian",
         });
         _trainer.Fit(_data, _policy, warmStart: false);
-        _start = [.. _policy.Weights.Select((w, i) => w * (1 + 0.2 * Math.Sin(i + 1))), .. _policy.Bias];
+        _start = BenchData.PerturbedStart(_policy);
         var fit = Refit();
         Console.WriteLine($"// {Rows} rows, {Input}: {fit.Iterations} Newton iterations per refit (after {_trainer.LastWarmupIterations} on the subsample), objective {fit.Objective:R}");
     }

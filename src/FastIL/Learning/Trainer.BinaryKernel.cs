@@ -303,7 +303,7 @@ public sealed partial class Trainer
             }
             hits -= (~(isOne ^ positive)).AsInt64();
             // One Vector512 division. An earlier host's tuning preferred two Vector256 ones; on the Zen 4 and Xeon hosts
-            // of 2026-12-04 one division was 4–5 % and 1–6 % faster per refit (bench/RESULTS.md, "One division").
+            // of 2026-12-04 one division was 4–5 % and 1–6 % faster per refit (bench/RESULTS.md, "the fit's floor on the Zen 4 host").
             // Division is correctly rounded either way, so the bits are the same and the choice is free.
             var invS = one / s;
             var eInvS = e * invS;
