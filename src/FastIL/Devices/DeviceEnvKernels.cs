@@ -8,8 +8,10 @@ using ILGPU.Runtime;
 namespace FastIL.Devices;
 
 /// <summary>
-/// The ILGPU kernels of one env, compiled once for an accelerator: the generic kernels of
-/// <see cref="ImitationKernels"/> closed over the env's dynamics and expert rule.
+/// The ILGPU kernels of one env for an accelerator: the generic kernels of <see cref="ImitationKernels"/> closed over
+/// the env's dynamics and expert rule. Each is compiled on its first use and kept: a DAgger run needs the rollout and the
+/// evaluation, <c>eval</c> only the evaluation and <c>env bench</c> only the step, and each compile is a large part of a
+/// short process on a GPU.
 /// </summary>
 internal abstract class DeviceEnvKernels
 {
@@ -28,10 +30,14 @@ internal abstract class DeviceEnvKernels
 internal sealed class DeviceEnvKernels<TDyn, TRule>(Accelerator accelerator) : DeviceEnvKernels
     where TDyn : struct, IEnvDynamics where TRule : struct, IExpertRule
 {
-    public override Action<Index1D, LaneEnv, LanePolicy, LaneMix, ArrayView<float>, ArrayView<float>, ArrayView<int>> Rollout { get; } =
-        accelerator.LoadAutoGroupedStreamKernel<Index1D, LaneEnv, LanePolicy, LaneMix, ArrayView<float>, ArrayView<float>, ArrayView<int>>(ImitationKernels.Rollout<TDyn, TRule>);
-    public override Action<Index1D, LaneEnv, LanePolicy, int, int, ArrayView<float>, ArrayView<int>, ArrayView<double>> Evaluate { get; } =
-        accelerator.LoadAutoGroupedStreamKernel<Index1D, LaneEnv, LanePolicy, int, int, ArrayView<float>, ArrayView<int>, ArrayView<double>>(ImitationKernels.Evaluate<TDyn, TRule>);
-    public override Action<Index1D, LaneEnv, int, int, int, float, float, ArrayView<float>, ArrayView<int>, ArrayView<int>> Step { get; } =
-        accelerator.LoadAutoGroupedStreamKernel<Index1D, LaneEnv, int, int, int, float, float, ArrayView<float>, ArrayView<int>, ArrayView<int>>(ImitationKernels.Step<TDyn>);
+    private Action<Index1D, LaneEnv, LanePolicy, LaneMix, ArrayView<float>, ArrayView<float>, ArrayView<int>>? _rollout;
+    private Action<Index1D, LaneEnv, LanePolicy, int, int, ArrayView<float>, ArrayView<int>, ArrayView<double>>? _evaluate;
+    private Action<Index1D, LaneEnv, int, int, int, float, float, ArrayView<float>, ArrayView<int>, ArrayView<int>>? _step;
+
+    public override Action<Index1D, LaneEnv, LanePolicy, LaneMix, ArrayView<float>, ArrayView<float>, ArrayView<int>> Rollout =>
+        _rollout ??= accelerator.LoadAutoGroupedStreamKernel<Index1D, LaneEnv, LanePolicy, LaneMix, ArrayView<float>, ArrayView<float>, ArrayView<int>>(ImitationKernels.Rollout<TDyn, TRule>);
+    public override Action<Index1D, LaneEnv, LanePolicy, int, int, ArrayView<float>, ArrayView<int>, ArrayView<double>> Evaluate =>
+        _evaluate ??= accelerator.LoadAutoGroupedStreamKernel<Index1D, LaneEnv, LanePolicy, int, int, ArrayView<float>, ArrayView<int>, ArrayView<double>>(ImitationKernels.Evaluate<TDyn, TRule>);
+    public override Action<Index1D, LaneEnv, int, int, int, float, float, ArrayView<float>, ArrayView<int>, ArrayView<int>> Step =>
+        _step ??= accelerator.LoadAutoGroupedStreamKernel<Index1D, LaneEnv, int, int, int, float, float, ArrayView<float>, ArrayView<int>, ArrayView<int>>(ImitationKernels.Step<TDyn>);
 }

@@ -30,7 +30,7 @@ public sealed class DeviceImitation : IDisposable
     private DevicePolicy? _policy;
     private LinearPolicy? _policySource;
 
-    /// <summary>Compiles <paramref name="spec"/>'s kernels for the session's accelerator.</summary>
+    /// <summary>Prepares <paramref name="spec"/>'s kernels for the session's accelerator (each compiles on its first use).</summary>
     public DeviceImitation(IlgpuSession session, EnvSpec spec)
     {
         _session = session;
