@@ -37,6 +37,7 @@ public sealed class ImitationWorkspace : IDisposable
         {
             _device?.Dispose();
             _device = new Devices.DeviceImitation(_session, spec);
+            _device.PrepareImitation();
             _deviceKey = (spec, device);
         }
         return _device;

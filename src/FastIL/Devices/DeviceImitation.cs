@@ -38,6 +38,16 @@ public sealed class DeviceImitation : IDisposable
         _kernels = DeviceEnvKernels.For(spec, session.Accelerator);
     }
 
+    /// <summary>
+    /// Compiles the kernels a DAgger or BC run uses (rollout and evaluation) now, so that no iteration's timings include
+    /// a compile; <c>eval</c> and <c>env bench</c> load theirs with an untimed first call instead.
+    /// </summary>
+    public void PrepareImitation()
+    {
+        _ = _kernels.Rollout;
+        _ = _kernels.Evaluate;
+    }
+
     /// <summary>The accelerator's name.</summary>
     public string DeviceName => _session.Name;
     /// <summary>Seconds spent copying between host and device since creation.</summary>
@@ -101,11 +111,12 @@ public sealed class DeviceImitation : IDisposable
         Ensure(Acc, ref _labels, cells);
         Ensure(Acc, ref _lengths, m);
         var mix = new LaneMix { Seed = seed, Iteration = iteration, Beta = beta, PerTrajectory = mixing == Mixing.PerTrajectory ? 1 : 0 };
+        var rollout = _kernels.Rollout;   // compiled on first use: outside the kernel's time
         var sw = Stopwatch.StartNew();
         LanePolicy lane = Policy(policy);
         TransferSeconds += sw.Elapsed.TotalSeconds;
         sw.Restart();
-        _kernels.Rollout(m, Env(horizon, resetSeed), lane, mix, V(_obs!), V(_labels!), V(_lengths!).SubView(0, m));
+        rollout(m, Env(horizon, resetSeed), lane, mix, V(_obs!), V(_labels!), V(_lengths!).SubView(0, m));
         Acc.Synchronize();
         KernelSeconds += sw.Elapsed.TotalSeconds;
         sw.Restart();
@@ -166,11 +177,12 @@ public sealed class DeviceImitation : IDisposable
         Ensure(Acc, ref _returns, episodes);
         Ensure(Acc, ref _lengths, episodes);
         Ensure(Acc, ref _disagreement, episodes);
+        var evaluate = _kernels.Evaluate;   // compiled on first use: outside the kernel's time
         var sw = Stopwatch.StartNew();
         LanePolicy lane = Policy(policy);
         TransferSeconds += sw.Elapsed.TotalSeconds;
         sw.Restart();
-        _kernels.Evaluate(episodes, Env(horizon, seed), lane, policy is null ? 1 : 0, withExpert ? 1 : 0,
+        evaluate(episodes, Env(horizon, seed), lane, policy is null ? 1 : 0, withExpert ? 1 : 0,
             V(_returns!).SubView(0, episodes), V(_lengths!).SubView(0, episodes), V(_disagreement!).SubView(0, episodes));
         Acc.Synchronize();
         KernelSeconds += sw.Elapsed.TotalSeconds;
