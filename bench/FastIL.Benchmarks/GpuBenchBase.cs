@@ -24,13 +24,13 @@ public abstract class GpuBenchBase
     /// <summary>Whether ILGPU finds a CUDA device (checked before the suites are offered).</summary>
     public static bool Available => IlgpuSession.CudaAvailable();
 
-    /// <summary>Trains the policy on the CPU, opens the device and compiles the kernels (one small evaluation).</summary>
+    /// <summary>Trains the policy on the CPU, opens the device and compiles the rollout and evaluation kernels.</summary>
     protected void OpenDevice()
     {
         Policy = ImitationRunner.Run(ImitationConfig.For("CartPole-v1")).Policy;
         _session = IlgpuSession.Open(ComputeDevice.Cuda);
         Device = new DeviceImitation(_session, EnvRegistry.CartPole);
-        Device.Evaluate(Policy, true, 1024, 500, 1);
+        Device.PrepareImitation();
     }
 
     /// <summary>Releases the device.</summary>

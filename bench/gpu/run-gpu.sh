@@ -9,15 +9,9 @@ set -u
 F=${1:?usage: run-gpu.sh FASTIL_BINARY OUTDIR}; O=${2:?usage: run-gpu.sh FASTIL_BINARY OUTDIR}
 mkdir -p "$O"
 T="timeout 120"
-nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv | tee "$O/gpu.txt"
-nproc | tee -a "$O/gpu.txt"
-echo "== parity: dagger --device cuda vs simd (timings aside), every Gymnasium env"
-# Every Gymnasium env of the registry (DriftRing is tabular and has no device kernels).
-ENVS=$("$F" env list --json | python3 -c "import json, sys; print(' '.join(e['env'] for e in json.load(sys.stdin) if e['env'] != 'DriftRing-v0'))")
-for e in $ENVS; do
-  $T "$F" dagger --env "$e" --seed 0 --out "$O/simd-$e.json" --quiet >/dev/null
-  $T "$F" dagger --env "$e" --seed 0 --device cuda --out "$O/cuda-$e.json" --quiet >/dev/null
-  python3 - "$O/simd-$e.json" "$O/cuda-$e.json" "$e" <<'PY'
+# same A B LABEL: whether two result documents are equal apart from timings (keys ending in "seconds").
+same() {
+  python3 - "$1" "$2" "$3" <<'PY'
 import json, sys
 def strip(d):
     if isinstance(d, dict): return {k: strip(v) for k, v in d.items() if not k.endswith("seconds")}
@@ -26,6 +20,16 @@ def strip(d):
 a, b = (strip(json.load(open(p))) for p in sys.argv[1:3])
 print(sys.argv[3], "IDENTICAL" if a == b else "DIFFERENT", "final return", b["final"]["eval_return_mean"])
 PY
+}
+nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv | tee "$O/gpu.txt"
+nproc | tee -a "$O/gpu.txt"
+echo "== parity: dagger --device cuda vs simd (timings aside), every Gymnasium env"
+# Every Gymnasium env of the registry (DriftRing is tabular and has no device kernels).
+ENVS=$("$F" env list --json | python3 -c "import json, sys; print(' '.join(e['env'] for e in json.load(sys.stdin) if e['env'] != 'DriftRing-v0'))")
+for e in $ENVS; do
+  $T "$F" dagger --env "$e" --seed 0 --out "$O/simd-$e.json" --quiet >/dev/null
+  $T "$F" dagger --env "$e" --seed 0 --device cuda --out "$O/cuda-$e.json" --quiet >/dev/null
+  same "$O/simd-$e.json" "$O/cuda-$e.json" "$e"
 done
 echo "== fused evaluation, CartPole-v1 (a DAgger policy that always reaches 500)"
 $T "$F" dagger --env CartPole-v1 --quiet --save-policy "$O/cartpole-policy.json" >/dev/null
@@ -47,13 +51,8 @@ for p in sys.argv[1:]:
     print(p.split("/")[-1], "wall", round(d["wall_seconds"], 3), "env_steps", d["env_steps"], "M/s", round(d["env_steps"] / d["wall_seconds"] / 1e6, 1),
           "rollout s", [round(x["rollout_seconds"], 4) for x in it], "fit s", [round(x["fit_seconds"], 4) for x in it],
           "eval s", [round(x["eval_seconds"], 4) for x in it], "final", d["final"]["eval_return_mean"])
-def strip(d):
-    if isinstance(d, dict): return {k: strip(v) for k, v in d.items() if not k.endswith("seconds") and k not in ("device", "threads")}
-    if isinstance(d, list): return [strip(x) for x in d]
-    return d
-a, b = (strip(json.load(open(p))) for p in sys.argv[1:3])
-print("large run, cuda vs simd:", "IDENTICAL" if a == b else "DIFFERENT " + str(sorted(k for k in a if a.get(k) != b.get(k))))
 PY
+same "$O/dagger-scale-simd.json" "$O/dagger-scale-cuda.json" "large run, cuda vs simd:"
 B="$(dirname "$F")/FastIL.Benchmarks"
 if [ -x "$B" ]; then
   echo "== BenchmarkDotNet: GpuEvaluationBench, GpuRolloutBench (in process)"
